@@ -1,0 +1,5 @@
+"""Allow ``python -m cleaner``."""
+
+from .cli import main
+
+main()

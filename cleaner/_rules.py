@@ -1,0 +1,212 @@
+"""Boilerplate rules kept as data: each pattern has a class and a rule name.
+
+The classes are the ones of SPEC.md section 3; the rule name says which pattern
+of the class fired, so every removed line in the report can be traced back here.
+Patterns run on *normalized* lines, so both ASCII and full-width colons are
+accepted (``--punctuation keep`` leaves either).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Full-width characters are written as escapes: some editors silently turn them
+# into ASCII, which would quietly change what a rule matches.
+COLON = "[:\uff1a]"
+HAN = "\u4e00-\u9fff\u3400-\u4dbf"
+
+
+@dataclass(frozen=True, slots=True)
+class LineRule:
+    """A pattern that removes a whole line when it matches."""
+
+    category: str
+    rule: str
+    pattern: re.Pattern[str]
+    max_chars: int
+
+
+def _rule(category: str, rule: str, pattern: str, max_chars: int = 80) -> LineRule:
+    return LineRule(category, rule, re.compile(pattern), max_chars)
+
+
+# Words that make up page-tool lines (print, close, font size, share ...). A line
+# is a page-tool line when, once brackets and separators are dropped, it is made
+# of these words only.
+PAGE_TOOL_WORDS = (
+    "\u6253\u5370\u672c\u9875",  # 打印本页
+    "\u6253\u5370\u6587\u7ae0",  # 打印文章
+    "\u6253\u5370",  # 打印
+    "\u5173\u95ed\u7a97\u53e3",  # 关闭窗口
+    "\u5173\u95ed\u672c\u9875",  # 关闭本页
+    "\u5173\u95ed",  # 关闭
+    "\u5b57\u4f53",  # 字体
+    "\u5b57\u53f7",  # 字号
+    "\u52a0\u5927",  # 加大
+    "\u51cf\u5c0f",  # 减小
+    "\u8fd8\u539f",  # 还原
+    "\u653e\u5927",  # 放大
+    "\u7f29\u5c0f",  # 缩小
+    "\u9ed8\u8ba4",  # 默认
+    "\u5927",  # 大
+    "\u4e2d",  # 中
+    "\u5c0f",  # 小
+    "\u6717\u8bfb",  # 朗读
+    "\u8bed\u97f3\u64ad\u62a5",  # 语音播报
+    "\u64ad\u62a5",  # 播报
+    "\u5206\u4eab\u5230",  # 分享到
+    "\u5206\u4eab",  # 分享
+    "\u5fae\u4fe1",  # 微信
+    "\u5fae\u535a",  # 微博
+    "QQ\u7a7a\u95f4",  # QQ空间
+    "QQ",
+    "\u6536\u85cf",  # 收藏
+    "\u8fd4\u56de\u9876\u90e8",  # 返回顶部
+    "\u8fd4\u56de\u9996\u9875",  # 返回首页
+    "\u8fd4\u56de",  # 返回
+    "\u9876\u90e8",  # 顶部
+    "\u4e0b\u8f7d",  # 下载
+    "\u5168\u5c4f",  # 全屏
+    "\u7e41\u4f53",  # 繁体
+    "\u7b80\u4f53",  # 简体
+    "\u65e0\u969c\u788d",  # 无障碍
+    "\u957f\u8005\u6a21\u5f0f",  # 长者模式
+    "\u5173\u6000\u7248",  # 关怀版
+    "\u626b\u4e00\u626b\u5728\u624b\u673a\u6253\u5f00\u5f53\u524d\u9875",  # 扫一扫在手机打开当前页
+    "\u626b\u4e00\u626b",  # 扫一扫
+    "\u7ea0\u9519",  # 纠错
+    "\u6211\u8981\u7ea0\u9519",  # 我要纠错
+    "\u590d\u5236\u94fe\u63a5",  # 复制链接
+)
+PAGE_TOOL_LINE_RE = re.compile(
+    "(?:" + "|".join(sorted(PAGE_TOOL_WORDS, key=len, reverse=True)) + ")+"
+)
+# Brackets, bars and separators around page-tool words: 【打印】|【关闭】, [字体: 大 中 小].
+PAGE_TOOL_SEPARATORS_RE = re.compile(
+    "[\\s\u3010\u3011\\[\\]\uff3b\uff3d()\uff08\uff09|\uff5c\u4e28/\u00b7\u2022:\uff1a"
+    "\u3001,\uff0c>\uff1e]+"
+)
+
+# Words typical of the accessibility / elder-mode blurbs that sites print above
+# the article ("充分考虑到老年人的使用习惯，字体更大 ..."). Three or more of them in
+# a line that does not end like a sentence make an accessibility blurb.
+ACCESSIBILITY_WORDS = (
+    "\u8001\u5e74\u4eba",  # 老年人
+    "\u5b57\u4f53",  # 字体
+    "\u9875\u9762",  # 页面
+    "\u754c\u9762",  # 界面
+    "\u6309\u94ae",  # 按钮
+    "\u6717\u8bfb",  # 朗读
+    "\u8f85\u52a9\u5de5\u5177",  # 辅助工具
+    "\u5355\u51fb",  # 单击
+    "\u70b9\u51fb",  # 点击
+    "\u9f20\u6807",  # 鼠标
+    "\u65e0\u969c\u788d",  # 无障碍
+    "\u9002\u8001\u5316",  # 适老化
+    "\u957f\u8005",  # 长者
+    "\u8bfb\u5c4f",  # 读屏
+    "\u653e\u5927",  # 放大
+)
+ACCESSIBILITY_MIN_WORDS = 3
+
+# Labels that open a metadata field. "Strong" labels make a metadata line on
+# their own; weak ones (时间, 日期, 作者, 编辑) only together with another label,
+# because "时间：3月5日" can be the content of a notice.
+STRONG_META_LABELS = (
+    "\u53d1\u5e03\u65f6\u95f4",  # 发布时间
+    "\u53d1\u5e03\u65e5\u671f",  # 发布日期
+    "\u53d1\u8868\u65f6\u95f4",  # 发表时间
+    "\u66f4\u65b0\u65f6\u95f4",  # 更新时间
+    "\u6210\u6587\u65e5\u671f",  # 成文日期
+    "\u4fe1\u606f\u6765\u6e90",  # 信息来源
+    "\u6587\u7ae0\u6765\u6e90",  # 文章来源
+    "\u6765\u6e90",  # 来源
+    "\u8d23\u4efb\u7f16\u8f91",  # 责任编辑
+    "\u6d4f\u89c8\u6b21\u6570",  # 浏览次数
+    "\u9605\u8bfb\u6b21\u6570",  # 阅读次数
+    "\u70b9\u51fb\u6570",  # 点击数
+    "\u9605\u8bfb\u91cf",  # 阅读量
+    "\u8bbf\u95ee\u91cf",  # 访问量
+)
+WEAK_META_LABELS = (
+    "\u65f6\u95f4",  # 时间
+    "\u65e5\u671f",  # 日期
+    "\u4f5c\u8005",  # 作者
+    "\u7f16\u8f91",  # 编辑
+    "\u5b57\u53f7",  # 字号
+)
+_ALL_LABELS = "|".join(sorted(STRONG_META_LABELS + WEAK_META_LABELS, key=len, reverse=True))
+# A label never follows a Han character (资金来源：... is content); it may follow a
+# digit or Latin letter because normalization drops the space in
+# "2022-06-28 来源：" and "anyang.gov.cn 时间：".
+META_LABEL_RE = re.compile(f"(?<![{HAN}])({_ALL_LABELS})\\s*{COLON}")
+META_MAX_CHARS = 160
+
+DATE_RE = re.compile(
+    r"(?P<year>(?:19|20)\d{2})\s*[-/.\u5e74]\s*(?P<month>\d{1,2})\s*[-/.\u6708]\s*"
+    r"(?P<day>\d{1,2})\s*\u65e5?"
+    r"(?:\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+)
+URL_RE = re.compile(r"https?://[^\s\u3000-\u303f\uff00-\uffef]+")
+DOMAIN_RE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:cn|com|net|org|gov)$")
+
+# "大众网记者 张钟雯 枣庄报道", "本报记者 张三 李四", "通讯员 王五".
+BYLINE_ROLE_RE = re.compile(
+    f"^[{HAN}A-Za-z]{{0,10}}?(?:\u8bb0\u8005|\u901a\u8baf\u5458|\u7279\u7ea6\u8bb0\u8005)$"
+)
+BYLINE_REPORT_RE = re.compile(
+    f"^(?P<name>[{HAN}]{{0,4}}?)(?P<place>[{HAN}]{{0,6}})"
+    "(?:\u62a5\u9053|\u53d1\u81ea|\u7535|\u6444)$"  # 报道 发自 电 摄
+)
+PERSON_NAME_RE = re.compile(f"^[{HAN}\u00b7]{{2,4}}$")
+# "文/张三", "文 | 张三", "摄影：李四".
+SHORT_BYLINE_RE = re.compile(
+    "^(?:\u6587|\u56fe|\u6587\u56fe|\u6444\u5f71|\u64b0\u6587)\\s*[/|\uff5c:\uff1a]\\s*"
+    f"(?P<names>[{HAN}\u00b7]{{2,4}}(?:\\s+[{HAN}\u00b7]{{2,4}})*)$"
+)
+
+# A trailing attribution of the names of the writers, with the characters of a
+# name spaced as print layouts do: "...按时完成目标计划。（王 涛 赵 冉）".
+ATTRIBUTION_RE = re.compile(
+    f"[\uff08(]\\s*(?P<names>[{HAN}]{{1,4}}(?:\\s+[{HAN}]{{1,4}})+)\\s*[\uff09)]\\s*$"
+)
+
+# A site or government name standing alone: 呼和浩特市人民政府.
+SITE_NAME_RE = re.compile(
+    f"^[{HAN}]{{2,16}}(?:\u4eba\u6c11\u653f\u5e9c|\u4eba\u6c11\u653f\u5e9c\u7f51|"
+    "\u653f\u5e9c\u7f51|\u95e8\u6237\u7f51\u7ad9|\u653f\u52a1\u7f51|\u653f\u52a1\u670d\u52a1\u7f51|"
+    "\u7f51\u7ad9|\u5b98\u7f51)$"
+)
+# A label-like line: a column name or organization standing alone ("工作动态").
+LABEL_LINE_RE = re.compile(f"^[{HAN}A-Za-z]{{2,12}}$")
+
+# A line that ends like a sentence is content: navigation patterns never remove it.
+SENTENCE_END_RE = re.compile("[\u3002\uff01\uff1f!?\uff1b;\u2026\u201d\u300d]$")
+
+LINE_RULES: tuple[LineRule, ...] = (
+    _rule(
+        "navigation",
+        "breadcrumb-label",
+        "^(?:\u5f53\u524d\u4f4d\u7f6e|\u60a8\u7684\u4f4d\u7f6e|\u4f60\u7684\u4f4d\u7f6e|"
+        "\u60a8\u73b0\u5728\u7684\u4f4d\u7f6e|\u4f60\u73b0\u5728\u7684\u4f4d\u7f6e|"
+        f"\u6240\u5728\u4f4d\u7f6e|\u4f4d\u7f6e)\\s*{COLON}",
+        max_chars=120,
+    ),
+    _rule(
+        "navigation",
+        "breadcrumb",
+        "^(?:\u9996\u9875|\u7f51\u7ad9\u9996\u9875|\u4e3b\u9875|\u8fd4\u56de\u9996\u9875)"
+        "\\s*(?:>|\u00bb|\uff1e|\u2192|/)",
+        max_chars=120,
+    ),
+    _rule(
+        "related",
+        "related-header",
+        "^(?:\u76f8\u5173\u9605\u8bfb|\u76f8\u5173\u94fe\u63a5|\u76f8\u5173\u65b0\u95fb|"
+        "\u76f8\u5173\u62a5\u9053|\u76f8\u5173\u6587\u6863|\u76f8\u5173\u6587\u7ae0|"
+        "\u5ef6\u4f38\u9605\u8bfb|\u63a8\u8350\u9605\u8bfb|\u70ed\u70b9\u63a8\u8350|"
+        "\u731c\u4f60\u559c\u6b22|\u4e0a\u4e00\u7bc7|\u4e0b\u4e00\u7bc7)\\s*(?:[:\uff1a]|$)",
+        max_chars=60,
+    ),
+)

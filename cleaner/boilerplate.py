@@ -1,0 +1,353 @@
+"""Strip web boilerplate line by line, keeping the values of metadata lines.
+
+Pure: normalized lines in, :class:`~cleaner.data.Stripped` out. Each removed
+line carries its class and the rule that fired (see ``_rules.py``), so the
+report can explain every removal. Content wins ties: a line that ends like a
+sentence is never removed by a pattern meant for short navigation lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Sequence
+
+from . import _rules as R
+from .data import BoilerplateConfig, Line, Metadata, Removal, Stripped
+
+# The title is looked for among the first lines that survive the line rules.
+TITLE_SEARCH_LINES = 15
+TITLE_MAX_CHARS = 64
+# A title may be repeated split over this many short lines ("呼和浩特市医疗保障局" /
+# "2022年医保惠民大事记").
+TITLE_ECHO_MAX_LINES = 3
+
+
+def line_key(line: str) -> int:
+    """Return a stable 64-bit key of a line for corpus-level counting.
+
+    Python's ``hash`` is salted per process; this is not, so counts from
+    different runs and processes agree.
+
+    >>> line_key("网站地图") == line_key("网站地图")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def is_sentence(line: str) -> bool:
+    """Tell whether a line ends like a sentence (and so is content).
+
+    >>> is_sentence("全市参保人数达到714.9万人。")
+    True
+    >>> is_sentence("当前位置：首页")
+    False
+    """
+    return bool(R.SENTENCE_END_RE.search(line.rstrip()))
+
+
+def corpus_candidate(line: str, config: BoilerplateConfig) -> bool:
+    """Tell whether a line may count as a corpus-frequent template line."""
+    text = line.strip()
+    return (
+        0 < len(text) <= config.corpus_max_line_chars
+        and not is_sentence(text)
+        and not any(ch.isdigit() for ch in text)
+    )
+
+
+def strip_boilerplate(
+    lines: Sequence[str],
+    config: BoilerplateConfig = BoilerplateConfig(),
+    frequent_keys: frozenset[int] = frozenset(),
+    raw_lines: Sequence[str] | None = None,
+) -> Stripped:
+    """Remove boilerplate lines and fragments; return what stays and why the rest went.
+
+    Args:
+        lines: the normalized lines of one document (line ``i`` is input line ``i + 1``).
+        config: which passes run.
+        frequent_keys: ``line_key`` values of lines that recur across the corpus.
+        raw_lines: the same lines before normalization; metadata is read from them
+            because normalization drops the spaces that separate fields
+            ("anyang.gov.cn 时间：").
+
+    """
+    verdicts: dict[int, tuple[str, str]] = {}
+    if config.enabled:
+        for index, line in enumerate(lines):
+            verdict = classify_line(line, index, frequent_keys, config)
+            if verdict:
+                verdicts[index] = verdict
+    title_index = _find_title(lines, verdicts)
+    if config.enabled:
+        _mark_related_tail(lines, verdicts)
+        if title_index is not None:
+            _mark_title_echoes(lines, verdicts, title_index)
+        _mark_beside_boilerplate(lines, verdicts, title_index)
+    removed: list[Removal] = []
+    kept: list[Line] = []
+    for index, line in enumerate(lines):
+        line_no = index + 1
+        if index in verdicts:
+            category, rule = verdicts[index]
+            removed.append(Removal(line_no, line, category, rule))
+            continue
+        if not line.strip():
+            continue
+        text = line
+        if config.enabled and index != title_index:
+            text, fragment = _strip_attribution(text)
+            if fragment:
+                removed.append(Removal(line_no, fragment, "attribution", "trailing-names", True))
+        kept.append(Line(line_no, text))
+    title = lines[title_index].strip() if title_index is not None else None
+    metadata = read_metadata(removed, title, raw_lines)
+    return Stripped(tuple(kept), tuple(removed), metadata)
+
+
+def classify_line(
+    line: str, index: int, frequent_keys: frozenset[int], config: BoilerplateConfig
+) -> tuple[str, str] | None:
+    """Return ``(class, rule)`` when a line on its own is boilerplate, else None."""
+    text = line.strip()
+    if not text:
+        return None
+    if _is_decoration(text):
+        return ("decoration", "symbols-only")
+    sentence = is_sentence(text)
+    for rule in R.LINE_RULES:
+        if len(text) <= rule.max_chars and not sentence and rule.pattern.search(text):
+            return (rule.category, rule.rule)
+    if not sentence and _is_page_tools(text):
+        return ("page-tools", "tool-words")
+    if not sentence and _is_metadata_line(text):
+        return ("metadata", "labelled-fields")
+    if _byline_names(text) is not None:
+        return ("byline", "reporter")
+    if not sentence and _is_accessibility_blurb(text):
+        return ("accessibility", "elder-mode-blurb")
+    if frequent_keys and corpus_candidate(text, config) and line_key(text) in frequent_keys:
+        return ("corpus-frequent", "recurs-across-documents")
+    return None
+
+
+def _is_decoration(text: str) -> bool:
+    """Lines of symbols only ("··", "-----") carry no text."""
+    return all(unicodedata.category(ch)[0] in "PSZ" for ch in text)
+
+
+def _is_page_tools(text: str) -> bool:
+    if len(text) > 60:
+        return False
+    core = R.PAGE_TOOL_SEPARATORS_RE.sub("", text)
+    return bool(core) and R.PAGE_TOOL_LINE_RE.fullmatch(core) is not None
+
+
+def _is_metadata_line(text: str) -> bool:
+    if len(text) > R.META_MAX_CHARS:
+        return False
+    labels = [m.group(1) for m in R.META_LABEL_RE.finditer(text)]
+    if not labels:
+        return False
+    return any(label in R.STRONG_META_LABELS for label in labels) or len(labels) >= 2
+
+
+def _is_accessibility_blurb(text: str) -> bool:
+    if len(text) > 200:
+        return False
+    hits = sum(1 for word in R.ACCESSIBILITY_WORDS if word in text)
+    return hits >= R.ACCESSIBILITY_MIN_WORDS
+
+
+def _byline_names(text: str) -> list[str] | None:
+    """Return the reporters' names of a byline line, or None if it is not one.
+
+    >>> _byline_names("\u5927\u4f17\u7f51\u8bb0\u8005 \u5f20\u949f\u96ef \u67a3\u5e84\u62a5\u9053")
+    ['\u5f20\u949f\u96ef']
+    """
+    if len(text) > 40 or is_sentence(text):
+        return None
+    short = R.SHORT_BYLINE_RE.match(text)
+    if short:
+        return short.group("names").split()
+    tokens = text.strip("()\uff08\uff09").split()
+    if len(tokens) < 2 or not R.BYLINE_ROLE_RE.match(tokens[0]):
+        return None
+    names = tokens[1:]
+    report = R.BYLINE_REPORT_RE.match(names[-1])
+    if report:
+        names = names[:-1]
+        if report.group("name") and not names:
+            names = [report.group("name")]
+    if not names or not all(R.PERSON_NAME_RE.match(name) for name in names):
+        return None
+    return names
+
+
+def _find_title(lines: Sequence[str], verdicts: dict[int, tuple[str, str]]) -> int | None:
+    """Return the index of the title: the first surviving line, if it looks like one."""
+    seen = 0
+    for index, line in enumerate(lines):
+        text = line.strip()
+        if not text or index in verdicts:
+            continue
+        seen += 1
+        if seen > TITLE_SEARCH_LINES:
+            return None
+        if len(text) <= TITLE_MAX_CHARS and not is_sentence(text) and text[-1] not in ",\uff0c":
+            return index
+        return None
+    return None
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def _mark_title_echoes(
+    lines: Sequence[str], verdicts: dict[int, tuple[str, str]], title_index: int
+) -> None:
+    """Mark lines that repeat the title, whole or split over a few short lines."""
+    title = _compact(lines[title_index])
+    nonblank = [i for i in range(title_index + 1, len(lines)) if lines[i].strip()]
+    for position in range(len(nonblank)):
+        joined = ""
+        group: list[int] = []
+        for index in nonblank[position : position + TITLE_ECHO_MAX_LINES]:
+            joined += _compact(lines[index])
+            group.append(index)
+            if not title.startswith(joined):
+                break
+            if joined == title:
+                for member in group:
+                    verdicts.setdefault(member, ("title-repeat", "repeats-title"))
+                break
+
+
+def _mark_related_tail(lines: Sequence[str], verdicts: dict[int, tuple[str, str]]) -> None:
+    """After a "相关阅读" header, short link lines up to the next sentence are related links."""
+    headers = [i for i, (category, _) in verdicts.items() if category == "related"]
+    for header in headers:
+        for index in range(header + 1, len(lines)):
+            text = lines[index].strip()
+            if not text or index in verdicts:
+                continue
+            if is_sentence(text) or len(text) > 60:
+                break
+            verdicts[index] = ("related", "related-link")
+
+
+def _mark_beside_boilerplate(
+    lines: Sequence[str], verdicts: dict[int, tuple[str, str]], title_index: int | None
+) -> None:
+    """Mark label-like lines that stand directly beside removed lines (page header blocks).
+
+    "呼和浩特市人民政府 / 呼和浩特市医疗保障局 / 工作动态" above a breadcrumb are the
+    site header, not content. Only direct neighbours count (no blank line between),
+    so a section heading after a blank line is safe.
+    """
+    changed = True
+    while changed:
+        changed = False
+        for index, line in enumerate(lines):
+            text = line.strip()
+            if index in verdicts or index == title_index or not R.LABEL_LINE_RE.match(text):
+                continue
+            if (index - 1) in verdicts or (index + 1) in verdicts:
+                if R.SITE_NAME_RE.match(text):
+                    verdicts[index] = ("site-name", "site-name-beside-boilerplate")
+                else:
+                    verdicts[index] = ("navigation", "label-beside-boilerplate")
+                changed = True
+
+
+def _strip_attribution(line: str) -> tuple[str, str]:
+    """Split a trailing spaced-names attribution off a line: ``(text, fragment)``."""
+    match = R.ATTRIBUTION_RE.search(line)
+    if not match or match.start() == 0:
+        return line, ""
+    return line[: match.start()].rstrip(), match.group(0).strip()
+
+
+def read_metadata(
+    removed: Sequence[Removal], title: str | None, raw_lines: Sequence[str] | None = None
+) -> Metadata:
+    """Read date, source, site, domain, author and URL from removed lines.
+
+    The first value found wins, in line order, so the page header's values are
+    preferred over a repeated footer's.
+    """
+    fields: dict[str, str] = {}
+    for removal in removed:
+        text = removal.text.strip()
+        if raw_lines is not None and not removal.partial:
+            text = " ".join(raw_lines[removal.line_no - 1].split())
+        if removal.category == "metadata":
+            for key, value in _metadata_fields(text).items():
+                fields.setdefault(key, value)
+        elif removal.category == "byline":
+            names = _byline_names(text)
+            if names:
+                fields.setdefault("author", " ".join(names))
+        url = R.URL_RE.search(text)
+        if url and removal.category != "duplicate":
+            fields.setdefault("url", url.group(0))
+    return Metadata(
+        title=title,
+        date=fields.get("date"),
+        source=fields.get("source"),
+        site=fields.get("site"),
+        domain=fields.get("domain"),
+        author=fields.get("author"),
+        url=fields.get("url"),
+    )
+
+
+def _metadata_fields(text: str) -> dict[str, str]:
+    """Parse the labelled fields of one metadata line."""
+    fields: dict[str, str] = {}
+    date = iso_date(text)
+    if date:
+        fields["date"] = date
+    matches = list(R.META_LABEL_RE.finditer(text))
+    for position, match in enumerate(matches):
+        end = matches[position + 1].start() if position + 1 < len(matches) else len(text)
+        value = text[match.end() : end].strip(" |\uff5c\u3000")
+        label = match.group(1)
+        if not value:
+            continue
+        if label.endswith("\u6765\u6e90"):  # 来源
+            fields.setdefault("source", value)
+        elif label in ("\u4f5c\u8005", "\u7f16\u8f91", "\u8d23\u4efb\u7f16\u8f91"):
+            fields.setdefault("author", value)
+    if matches and matches[0].start() > 0:
+        for token in text[: matches[0].start()].split():
+            if R.DOMAIN_RE.match(token.lower()):
+                fields.setdefault("domain", token.lower())
+            elif not R.URL_RE.match(token):
+                fields.setdefault("site", token)
+    return fields
+
+
+def iso_date(text: str) -> str | None:
+    """Return the first date (and time) of a text in ISO 8601, or None.
+
+    >>> iso_date("发布时间：2023-01-20 10:33")
+    '2023-01-20T10:33'
+    >>> iso_date("时间：2022年6月28日")
+    '2022-06-28'
+    """
+    for match in R.DATE_RE.finditer(text):
+        year, month, day = int(match["year"]), int(match["month"]), int(match["day"])
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            continue
+        date = f"{year:04d}-{month:02d}-{day:02d}"
+        if match["hour"] is not None:
+            hour, minute = int(match["hour"]), int(match["minute"])
+            if hour <= 23 and minute <= 59:
+                date += f"T{hour:02d}:{minute:02d}"
+                if match["second"] is not None:
+                    date += f":{int(match['second']):02d}"
+        return date
+    return None

@@ -1,0 +1,218 @@
+"""The command line: bad input, exit codes, messages, output formats."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import SEEDS, seed_path
+
+from cleaner.cli import cli
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+
+
+def seed_text(prefix: str) -> str:
+    return seed_path(prefix).read_text(encoding="utf-8")
+
+
+def make_corpus(root: Path) -> Path:
+    """A small corpus: two seeds plus the files a crawler leaves behind."""
+    source = root / "in"
+    (source / "sub").mkdir(parents=True)
+    shutil.copy(seed_path("002"), source / "good.txt")
+    (source / "sub" / "gb.txt").write_bytes(seed_text("003").encode("gb18030"))
+    (source / "utf16.txt").write_bytes(seed_text("000").encode("utf-16"))
+    (source / "bom.txt").write_bytes(b"\xef\xbb\xbf" + seed_text("001").encode("utf-8"))
+    text = seed_text("004")
+    # One stray byte at a character boundary: exactly one replacement character.
+    invalid = text[:100].encode("utf-8") + b"\xff" + text[100:].encode("utf-8")
+    (source / "invalid.txt").write_bytes(invalid)
+    (source / "empty.txt").write_bytes(b"")
+    (source / "image.txt").write_bytes(PNG)
+    return source
+
+
+def test_help_explains(runner):
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for word in (
+        "--glob",
+        "--format",
+        "--jsonl",
+        "--punctuation",
+        "--threshold",
+        "Exit codes",
+        "Examples",
+    ):
+        assert word in result.output
+
+
+def test_bad_files_are_reported_and_the_run_goes_on(runner, tmp_path):
+    source = make_corpus(tmp_path)
+    out = tmp_path / "out"
+    result = runner.invoke(cli, [str(source), str(out), "--no-progress"])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "skipped empty.txt: empty file" in result.output
+    assert "skipped image.txt: binary file (PNG" in result.output
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt"))
+    assert written == ["bom.txt", "good.txt", "invalid.txt", "sub/gb.txt", "utf16.txt"]
+    report = json.loads((out / "_report.json").read_text(encoding="utf-8"))
+    decodings = {f["path"]: f["decoding"] for f in report["files"]}
+    assert decodings["sub/gb.txt"]["encoding"] == "gb18030"
+    assert decodings["utf16.txt"]["decided_by"] == "bom"
+    assert decodings["bom.txt"]["decided_by"] == "bom"
+    assert decodings["invalid.txt"]["replacements"] == 1
+    assert decodings["good.txt"]["decided_by"] == "utf-8"
+    assert {s["path"] for s in report["skipped"]} == {"empty.txt", "image.txt"}
+    # Cleaned text is the same whatever the input encoding was.
+    gb = (out / "sub" / "gb.txt").read_text(encoding="utf-8")
+    assert "\u5927\u4f17\u7f51\u8bb0\u8005" not in gb and gb.startswith("\u5cc4\u57ce\u533a")
+    assert (out / "bom.txt").read_bytes()[:3] != b"\xef\xbb\xbf"
+
+
+def test_all_good_exits_zero_and_prints_summary(runner, tmp_path):
+    result = runner.invoke(cli, [str(SEEDS), str(tmp_path / "out"), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "read 5" in result.output and "written 5" in result.output
+    assert "duplicated blocks: 1 in 1 document" in result.output
+
+
+def test_quiet_prints_only_errors(runner, tmp_path):
+    source = make_corpus(tmp_path)
+    result = runner.invoke(cli, [str(source), str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("clean: skipped") for line in lines)
+
+
+def test_no_matching_files(runner, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.html").write_text("<p>x</p>")
+    result = runner.invoke(cli, [str(tmp_path / "in"), str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "no files match '**/*.txt'" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("inside", [".", "sub/out"])
+def test_output_inside_input_is_refused_before_writing(runner, tmp_path, inside):
+    source = make_corpus(tmp_path)
+    before = sorted(p.as_posix() for p in source.rglob("*"))
+    result = runner.invoke(cli, [str(source), str(source / inside)])
+    assert result.exit_code == 2
+    assert "inside the input" in result.output
+    assert sorted(p.as_posix() for p in source.rglob("*")) == before
+
+
+def test_input_inside_output_is_refused(runner, tmp_path):
+    source = make_corpus(tmp_path)
+    result = runner.invoke(cli, [str(source), str(tmp_path)])
+    assert result.exit_code == 2 and "inside the output" in result.output
+
+
+def test_unreadable_file(runner, tmp_path, monkeypatch):
+    source = make_corpus(tmp_path)
+    locked = source / "locked.txt"
+    locked.write_text("\u6807\u9898\n\u6b63\u6587\u3002", encoding="utf-8")
+    locked.chmod(0)
+    if os.access(locked, os.R_OK):
+        # Root reads mode-000 files: make the read fail the way it does for users.
+        real_read_bytes = Path.read_bytes
+
+        def read_bytes(path: Path) -> bytes:
+            if path.name == "locked.txt":
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_read_bytes(path)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    try:
+        result = runner.invoke(cli, [str(source), str(tmp_path / "out")])
+    finally:
+        locked.chmod(0o644)
+    assert result.exit_code == 1
+    assert "skipped locked.txt: cannot read: permission denied" in result.output
+    assert (tmp_path / "out" / "good.txt").exists()
+
+
+def test_single_file_input(runner, tmp_path):
+    result = runner.invoke(cli, [str(seed_path("003")), str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0
+    assert (tmp_path / "out" / seed_path("003").name).exists()
+
+
+def test_stdin_to_stdout(runner):
+    page = "\u5f53\u524d\u4f4d\u7f6e\uff1a\u9996\u9875 > \u8981\u95fb\n\u6807\u9898\n2 0 2 1 \u5e74,\u5168\u5e02\u589e\u957f\u3002\n"
+    result = runner.invoke(cli, ["-", "-q"], input=page.encode("gb18030"))
+    assert result.exit_code == 0
+    assert result.stdout == "\u6807\u9898\n2021\u5e74\uff0c\u5168\u5e02\u589e\u957f\u3002\n"
+
+
+def test_jsonl_records(runner, tmp_path):
+    target = tmp_path / "corpus.jsonl"
+    result = runner.invoke(cli, [str(SEEDS), str(tmp_path / "out"), "--jsonl", str(target), "-q"])
+    assert result.exit_code == 0
+    records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in records] == sorted(p.name for p in SEEDS.glob("*.txt"))
+    meta = {r["id"]: r["metadata"] for r in records}
+    anyang = meta[seed_path("001").name]
+    assert anyang["date"] == "2022-06-28" and anyang["encoding"] == "utf-8"
+    assert anyang["source_path"] == seed_path("001").name
+    text = {r["id"]: r["text"] for r in records}
+    assert text[seed_path("001").name] == (tmp_path / "out" / seed_path("001").name).read_text(
+        encoding="utf-8"
+    )
+
+
+def test_format_jsonl_writes_no_tree(runner, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(cli, [str(SEEDS), str(out), "--format", "jsonl", "-q"])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["_report.json", "_report.md", "corpus.jsonl"]
+
+
+def test_near_duplicate_document_is_dropped(runner, tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    text = seed_text("002")
+    (source / "a.txt").write_text(text, encoding="utf-8")
+    (source / "b.txt").write_text(text.replace("2019", "2018", 1), encoding="utf-8")
+    shutil.copy(seed_path("003"), source / "c.txt")
+    out = tmp_path / "out"
+    result = runner.invoke(cli, [str(source), str(out), "--no-progress"])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in out.glob("*.txt")) == ["a.txt", "c.txt"]
+    report = json.loads((out / "_report.json").read_text(encoding="utf-8"))
+    (cluster,) = report["clusters"]
+    assert cluster["kept"] == "a.txt"
+    (member,) = cluster["dropped"]
+    assert member["doc_id"] == "b.txt" and member["similarity"] > 0.9
+    assert member["differs_only_in_numbers"] is True
+    assert "near-duplicate documents dropped 1" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--threshold", "1.5"], "jaccard_threshold must be in (0, 1]"),
+        (["--punctuation", "full"], "Invalid value for '--punctuation'"),
+        ([], "missing OUT"),
+    ],
+)
+def test_usage_errors(runner, tmp_path, args, message):
+    out = [] if args == [] else [str(tmp_path / "out")]
+    result = runner.invoke(cli, [str(SEEDS), *out, *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_progress_bar_on_request(runner, tmp_path):
+    result = runner.invoke(cli, [str(SEEDS), str(tmp_path / "out"), "--progress"])
+    assert result.exit_code == 0
+    assert "read" in result.stderr and "clean" in result.stderr
+    quiet = runner.invoke(cli, [str(SEEDS), str(tmp_path / "out2")])
+    assert "read " not in quiet.stderr.splitlines()[0]  # not a terminal: no bar by default

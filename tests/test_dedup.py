@@ -1,0 +1,135 @@
+"""Duplicated blocks inside a document and near-duplicate documents across a corpus."""
+
+from __future__ import annotations
+
+import random
+from itertools import combinations
+
+from conftest import SEEDS
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.data import DedupConfig, Line
+from cleaner.dedup import (
+    differ_only_in_numbers,
+    find_duplicate_blocks,
+    find_near_duplicates,
+    jaccard,
+    shingle_set,
+    signature,
+)
+
+CONFIG = DedupConfig()
+
+
+def paragraphs_of(texts: list[str], start: int = 1) -> list[Line]:
+    return [Line(start + 2 * i, text) for i, text in enumerate(texts)]
+
+
+def seed_paragraphs(prefix: str) -> list[str]:
+    (path,) = SEEDS.glob(f"{prefix}_*.txt")
+    return [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").split("\n")
+        if len(line.strip()) > 40
+    ]
+
+
+def test_article_repeated_once_is_one_block():
+    article = seed_paragraphs("003")[:8]
+    paragraphs = paragraphs_of(article + article)
+    kept, blocks, removals = find_duplicate_blocks(paragraphs, CONFIG)
+    assert [p.text for p in kept] == article
+    (block,) = blocks
+    assert block.original_lines == (paragraphs[0].line_no, paragraphs[7].line_no)
+    assert block.lines == (paragraphs[8].line_no, paragraphs[15].line_no)
+    assert block.paragraphs == 8 and block.similarity == 1.0
+    assert [r.line_no for r in removals] == [p.line_no for p in paragraphs[8:]]
+
+
+def test_near_duplicate_paragraph_with_an_edit():
+    text = seed_paragraphs("003")[1]
+    edited = text.replace("2024", "2025", 1)
+    kept, blocks, _ = find_duplicate_blocks(paragraphs_of([text, edited]), CONFIG)
+    assert len(kept) == 1
+    assert 0.8 <= blocks[0].similarity < 1.0
+
+
+def test_lone_repeated_heading_is_not_a_block():
+    heading = "\u5f3a\u5316\u57fa\u672c\u533b\u7597\u4fdd\u9669\u4fdd\u969c\u529f\u80fd"  # 12 chars
+    body = seed_paragraphs("004")[:3]
+    paragraphs = paragraphs_of([heading, body[0], heading, body[1], body[2]])
+    kept, blocks, removals = find_duplicate_blocks(paragraphs, CONFIG)
+    assert len(kept) == 5 and blocks == () and removals == ()
+
+
+def test_different_paragraphs_are_kept():
+    texts = seed_paragraphs("002")
+    kept, blocks, _ = find_duplicate_blocks(paragraphs_of(texts), CONFIG)
+    assert len(kept) == len(texts) and blocks == ()
+
+
+def _mutate(text: str, rng: random.Random, edits: int) -> str:
+    chars = list(text)
+    for _ in range(edits):
+        chars[rng.randrange(len(chars))] = chr(0x4E00 + rng.randrange(0x5000))
+    return "".join(chars)
+
+
+def test_near_duplicate_documents_cluster_and_agree_with_exact_jaccard():
+    rng = random.Random(7)
+    bases = [p for prefix in ("000", "001", "002", "003") for p in seed_paragraphs(prefix)]
+    docs = []
+    for _ in range(12):
+        docs.append("".join(rng.sample(bases, 3)))
+    docs += [_mutate(docs[0], rng, 3), _mutate(docs[5], rng, 2), docs[7]]
+    ids = [f"doc{i:02d}" for i in range(len(docs))]
+    sets = [shingle_set(d, 5) for d in docs]
+    clusters = find_near_duplicates(
+        ids, [signature(s, CONFIG) for s in sets], [len(d) for d in docs], CONFIG
+    )
+    found = {(c.kept, m.doc_id) for c in clusters for m in c.dropped}
+    assert found == {("doc00", "doc12"), ("doc05", "doc13"), ("doc07", "doc14")}
+    # The reference: every pair whose exact Jaccard clears the threshold is in one cluster.
+    exact = {
+        (ids[a], ids[b])
+        for a, b in combinations(range(len(docs)), 2)
+        if jaccard(sets[a], sets[b]) >= 0.85
+    }
+    assert exact <= found
+
+
+def test_keep_longest():
+    base = "".join(seed_paragraphs("002")[:4])
+    longer = base + "\u672c\u6587\u5b8c\u3002"
+    ids, docs = ["a", "b"], [base, longer]
+    signatures = [signature(shingle_set(d, 5), CONFIG) for d in docs]
+    first = find_near_duplicates(ids, signatures, [len(d) for d in docs], CONFIG)
+    longest = find_near_duplicates(
+        ids, signatures, [len(d) for d in docs], DedupConfig(keep="longest")
+    )
+    assert first[0].kept == "a" and longest[0].kept == "b"
+
+
+def test_empty_documents_never_cluster():
+    clusters = find_near_duplicates(["a", "b"], [None, None], [0, 0], CONFIG)
+    assert clusters == ()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.text(
+        alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF), min_size=6, max_size=300
+    )
+)
+def test_identical_documents_always_collapse(text):
+    sig = signature(shingle_set(text, 5), CONFIG)
+    clusters = find_near_duplicates(["a", "b", "c"], [sig, sig, sig], [len(text)] * 3, CONFIG)
+    assert len(clusters) == 1 and clusters[0].kept == "a"
+    assert [m.doc_id for m in clusters[0].dropped] == ["b", "c"]
+
+
+def test_differ_only_in_numbers():
+    a = "\u53c2\u4fdd714.9\u4e07\u4eba\uff0c\u7ed3\u4f5920.3\u4ebf\u5143"
+    assert differ_only_in_numbers(a, a.replace("714.9", "702.1"))
+    assert not differ_only_in_numbers(a, a.replace("\u4e07", "\u5343"))

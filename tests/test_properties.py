@@ -1,0 +1,89 @@
+"""Hypothesis properties of the normalizer: total, idempotent, digit- and line-preserving."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.data import NormalizeConfig
+from cleaner.normalize import extract_numbers, normalize_line, normalize_text
+
+CONFIGS = [
+    NormalizeConfig(punctuation=punctuation, cjk_spacing=spacing)
+    for punctuation in ("cjk", "ascii", "keep")
+    for spacing in ("remove", "keep")
+]
+configs = st.sampled_from(CONFIGS)
+
+SPACES = [" ", " ", "\u3000", "\u00a0", "\u2002", "\t", "\u200b", "\ufeff"]
+ASCII_PUNCT = list(",.;:?!()-%/\"'[]")
+FULLWIDTH_PUNCT = list(
+    "\uff0c\uff0e\uff1b\uff1a\uff1f\uff01\uff08\uff09\u3001\u3002\u3010\u3011\u300a\u300b\u201c\u201d"
+)
+FULLWIDTH_ALNUM = [chr(c) for c in range(0xFF10, 0xFF1A)] + ["\uff21", "\uff44"]
+
+# A line of Chinese web text in miniature: every character class a rule looks at,
+# each about equally likely, so neighbourhoods like `7 . 9 5 \u4ebf` come up often.
+cjk_chars = st.one_of(
+    st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+    st.sampled_from("0123456789"),
+    st.sampled_from(SPACES),
+    st.sampled_from(ASCII_PUNCT),
+    st.sampled_from(FULLWIDTH_PUNCT),
+    st.sampled_from("abcDRGHIS"),
+    st.sampled_from(FULLWIDTH_ALNUM),
+    st.sampled_from(["\u3042", "\ud55c", "\n", "\x07"]),
+)
+cjk_text = st.text(cjk_chars, max_size=60)
+spaced_digits = st.text(st.sampled_from("0123456789   ..\uff0e\u5e74%a\u3000"), max_size=40)
+
+CJK_SETTINGS = settings(max_examples=300, deadline=None)
+ANY_SETTINGS = settings(max_examples=200, deadline=None)
+
+
+def digits(text: str) -> list[int]:
+    return [unicodedata.decimal(ch) for ch in text if ch.isdecimal()]
+
+
+def check_all(text: str, config: NormalizeConfig) -> None:
+    once = normalize_text(text, config)
+    assert normalize_text(once.text, config).text == once.text, "not idempotent"
+    assert once.text.count("\n") == text.count("\n"), "line count changed"
+    assert digits(once.text) == digits(text), "digits changed"
+    assert extract_numbers(once.text) == extract_numbers(text), "numbers changed"
+    assert all(count > 0 for count in once.rule_counts.values())
+
+
+@ANY_SETTINGS
+@given(st.text(), configs)
+def test_any_text(text: str, config: NormalizeConfig) -> None:
+    check_all(text, config)
+
+
+@CJK_SETTINGS
+@given(cjk_text, configs)
+def test_cjk_text(text: str, config: NormalizeConfig) -> None:
+    check_all(text, config)
+
+
+@CJK_SETTINGS
+@given(spaced_digits, configs)
+def test_spaced_digits(text: str, config: NormalizeConfig) -> None:
+    check_all(text, config)
+
+
+@ANY_SETTINGS
+@given(cjk_text, configs)
+def test_normalize_line_matches_text(text: str, config: NormalizeConfig) -> None:
+    line = normalize_line(text, config)
+    assert line == normalize_text(text, config).text
+    assert normalize_line(line, config) == line
+
+
+@ANY_SETTINGS
+@given(st.lists(cjk_text, max_size=5))
+def test_lines_are_independent(lines: list[str]) -> None:
+    joined = normalize_text("\n".join(lines)).text
+    assert joined.split("\n") == [normalize_line(line) for line in "\n".join(lines).split("\n")]

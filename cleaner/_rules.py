@@ -178,6 +178,14 @@ SITE_NAME_RE = re.compile(
     "\u653f\u5e9c\u7f51|\u95e8\u6237\u7f51\u7ad9|\u653f\u52a1\u7f51|\u653f\u52a1\u670d\u52a1\u7f51|"
     "\u7f51\u7ad9|\u5b98\u7f51)$"
 )
+# A numbered section heading ("一、十三五工作回顾", "（二）健全稳健可持续的筹资运行机制",
+# "第三章"): many reports share them, so they are never corpus-frequent boilerplate.
+HEADING_RE = re.compile(
+    "^(?:\u7b2c?[\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341\u767e]+"
+    "(?:[\u3001\uff0e.]|\u7ae0|\u8282|\u6761|\u90e8\u5206)"  # 、 ． . 章 节 条 部分
+    "|[\uff08(][\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]+[\uff09)]"
+    "|[0-9]+[\u3001.\uff0e])"
+)
 # A label-like line: a column name or organization standing alone ("工作动态").
 LABEL_LINE_RE = re.compile(f"^[{HAN}A-Za-z]{{2,12}}$")
 

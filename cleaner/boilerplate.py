@@ -46,6 +46,16 @@ def is_sentence(line: str) -> bool:
     return bool(R.SENTENCE_END_RE.search(line.rstrip()))
 
 
+def edge_zone(lines: Sequence[str], size: int) -> frozenset[int]:
+    """Return the indexes of the first and last ``size`` non-blank lines.
+
+    >>> sorted(edge_zone(["a", "", "b", "c", "d"], 1))
+    [0, 4]
+    """
+    nonblank = [index for index, line in enumerate(lines) if line.strip()]
+    return frozenset(nonblank[:size] + nonblank[-size:])
+
+
 def corpus_candidate(line: str, config: BoilerplateConfig) -> bool:
     """Tell whether a line may count as a corpus-frequent template line."""
     text = line.strip()
@@ -53,6 +63,7 @@ def corpus_candidate(line: str, config: BoilerplateConfig) -> bool:
         0 < len(text) <= config.corpus_max_line_chars
         and not is_sentence(text)
         and not any(ch.isdigit() for ch in text)
+        and not R.HEADING_RE.match(text)
     )
 
 
@@ -75,8 +86,10 @@ def strip_boilerplate(
     """
     verdicts: dict[int, tuple[str, str]] = {}
     if config.enabled:
+        zone = edge_zone(lines, config.corpus_zone_lines) if frequent_keys else frozenset()
         for index, line in enumerate(lines):
-            verdict = classify_line(line, index, frequent_keys, config)
+            frequent = frequent_keys if index in zone else frozenset()
+            verdict = classify_line(line, frequent, config)
             if verdict:
                 verdicts[index] = verdict
     title_index = _find_title(lines, verdicts)
@@ -107,7 +120,7 @@ def strip_boilerplate(
 
 
 def classify_line(
-    line: str, index: int, frequent_keys: frozenset[int], config: BoilerplateConfig
+    line: str, frequent_keys: frozenset[int], config: BoilerplateConfig
 ) -> tuple[str, str] | None:
     """Return ``(class, rule)`` when a line on its own is boilerplate, else None."""
     text = line.strip()

@@ -64,18 +64,25 @@ class BoilerplateConfig:
             0 turns the corpus-level pass off.
         corpus_max_line_chars: only lines up to this length can be corpus-frequent;
             longer repeated text is left to the duplicate stage.
+        corpus_zone_lines: only lines among the first or last this many non-blank
+            lines of a document count and go as corpus-frequent: site templates
+            are headers and footers, while a heading that many reports share sits
+            in the body.
 
     """
 
     enabled: bool = True
     corpus_min_docs: int = 5
     corpus_max_line_chars: int = 40
+    corpus_zone_lines: int = 10
 
     def __post_init__(self) -> None:
         if self.corpus_min_docs < 0:
             raise ValueError("corpus_min_docs must be >= 0 (0 turns the corpus pass off)")
         if self.corpus_max_line_chars < 1:
             raise ValueError("corpus_max_line_chars must be >= 1")
+        if self.corpus_zone_lines < 1:
+            raise ValueError("corpus_zone_lines must be >= 1")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .boilerplate import corpus_candidate, line_key, strip_boilerplate
+from .boilerplate import corpus_candidate, edge_zone, line_key, strip_boilerplate
 from .data import (
     CleanConfig,
     CleanedText,
@@ -111,10 +111,12 @@ def _count_frequent_lines(normalized: Sequence[Normalized], config: CleanConfig)
         return frozenset()
     counts: Counter[int] = Counter()
     for document in normalized:
+        lines = document.text.split("\n")
+        zone = edge_zone(lines, config.boilerplate.corpus_zone_lines)
         keys = {
-            line_key(line.strip())
-            for line in document.text.split("\n")
-            if corpus_candidate(line, config.boilerplate)
+            line_key(lines[index].strip())
+            for index in zone
+            if corpus_candidate(lines[index], config.boilerplate)
         }
         counts.update(keys)
     return frozenset(key for key, count in counts.items() if count >= minimum)

@@ -18,6 +18,9 @@ from .normalize import extract_numbers
 REPORT_SCHEMA = "cleaner.report/1"
 # Markdown lists are cut here so a CI step summary stays readable; JSON has everything.
 MARKDOWN_MAX_ROWS = 20
+# The terminal summary stays on one screen; _report.json has every block and file.
+SUMMARY_MAX_BLOCKS = 5
+SUMMARY_MAX_SKIPPED = 20
 
 
 def removed_by_class(report: CleanReport) -> Counter[str]:
@@ -211,15 +214,20 @@ def render_summary(report: CleanReport, seconds: float, output: str | None) -> s
         f"  duplicated blocks: {totals['duplicate_blocks']} in "
         f"{totals['documents_with_duplicate_blocks']} document(s)"
     )
-    for file in report.files:
-        for block in file.cleaned.duplicate_blocks:
-            lines.append(
-                f"    {file.source_path}: lines {block.lines[0]}-{block.lines[1]} repeat "
-                f"{block.original_lines[0]}-{block.original_lines[1]} "
-                f"(similarity {block.similarity:.2f})"
-            )
-    for failure in report.failures:
+    blocks = [(f.source_path, b) for f in report.files for b in f.cleaned.duplicate_blocks]
+    for path, block in blocks[:SUMMARY_MAX_BLOCKS]:
+        lines.append(
+            f"    {path}: lines {block.lines[0]}-{block.lines[1]} repeat "
+            f"{block.original_lines[0]}-{block.original_lines[1]} "
+            f"(similarity {block.similarity:.2f})"
+        )
+    if len(blocks) > SUMMARY_MAX_BLOCKS:
+        lines.append(f"    ... and {len(blocks) - SUMMARY_MAX_BLOCKS} more (see the report)")
+    for failure in report.failures[:SUMMARY_MAX_SKIPPED]:
         lines.append(f"  skipped {failure.rel_path}: {failure.reason}")
+    if len(report.failures) > SUMMARY_MAX_SKIPPED:
+        hidden = len(report.failures) - SUMMARY_MAX_SKIPPED
+        lines.append(f"  ... and {hidden} more skipped (every one is listed in _report.json)")
     if output:
         lines.append(f"  report: {output}/_report.md, {output}/_report.json")
     return "\n".join(lines)

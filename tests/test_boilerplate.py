@@ -205,3 +205,18 @@ def test_disabled_removes_nothing_but_keeps_title():
 def test_iso_date_rejects_impossible_dates():
     assert iso_date("2022-13-40") is None
     assert iso_date("\u53d1\u5e03\u65f6\u95f4" + C + "2022/6/8 9:05:07") == "2022-06-08T09:05:07"
+
+
+def test_numbered_heading_is_never_corpus_frequent():
+    heading = "\u4e00\u3001\u5341\u4e09\u4e94\u5de5\u4f5c\u56de\u987e"  # 一、十三五工作回顾
+    lines = ["\u6807\u9898", heading, SENTENCE]
+    assert removed(lines, frequent_keys=frozenset({line_key(heading)})) == {}
+
+
+def test_corpus_frequent_only_at_the_edges_of_a_document():
+    footer = "\u7f51\u7ad9\u5730\u56fe \u8054\u7cfb\u6211\u4eec"
+    body = [SENTENCE] * 30
+    lines = ["\u6807\u9898", *body[:15], footer, *body[15:]]
+    keys = frozenset({line_key(footer)})
+    assert removed(lines, frequent_keys=keys) == {}
+    assert removed([*lines, footer], frequent_keys=keys) == {len(lines) + 1: "corpus-frequent"}

@@ -146,8 +146,11 @@ META_MAX_CHARS = 160
 DATE_RE = re.compile(
     r"(?P<year>(?:19|20)\d{2})\s*[-/.\u5e74]\s*(?P<month>\d{1,2})\s*[-/.\u6708]\s*"
     r"(?P<day>\d{1,2})\s*\u65e5?"
-    r"(?:\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+    r"(?:\s*(?P<hour>\d{1,2})\s*[:\u65f6]\s*(?P<minute>\d{2})\s*\u5206?"  # 10:33, 07时41分
+    r"(?:\s*:?\s*(?P<second>\d{2})\s*\u79d2?)?)?"
 )
+# A line that is nothing but a date (and time): "2026-02-09 09:45:30".
+DATE_LINE_RE = re.compile(f"^(?:{DATE_RE.pattern})$")
 URL_RE = re.compile(r"https?://[^\s\u3000-\u303f\uff00-\uffef]+")
 DOMAIN_RE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:cn|com|net|org|gov)$")
 
@@ -186,9 +189,19 @@ HEADING_RE = re.compile(
     "|[\uff08(][\u4e00\u4e8c\u4e09\u56db\u4e94\u516d\u4e03\u516b\u4e5d\u5341]+[\uff09)]"
     "|[0-9]+[\u3001.\uff0e])"
 )
+# A removed line ending like this continues on the next line ("您的位置：" / "首页" / ">").
+OPEN_ENDINGS = frozenset(":\uff1a>\u00bb\uff1e/|\uff5c")
+# Lines that separate breadcrumb parts scraped one node per line.
+SEPARATOR_LINES = frozenset({">", ">>", "\u00bb", "\uff1e", "\u2192", "/", "|", "\uff5c"})
 # A label-like line: a column name or organization standing alone ("工作动态").
 LABEL_LINE_RE = re.compile(f"^[{HAN}A-Za-z]{{2,12}}$")
 
+# Punctuation that belongs to running Chinese text (sentence ends, commas, quotes,
+# book-title marks, brackets): a line made of it is part of a sentence, not decoration.
+TEXT_PUNCTUATION = frozenset(
+    "\u3002\uff0c\u3001\uff1b\uff1a\uff1f\uff01\u201c\u201d\u2018\u2019\u300a\u300b"
+    "\u300c\u300d\u300e\u300f\uff08\uff09\u2026,.;:?!()\"'"
+)
 # A line that ends like a sentence is content: navigation patterns never remove it.
 SENTENCE_END_RE = re.compile("[\u3002\uff01\uff1f!?\uff1b;\u2026\u201d\u300d]$")
 

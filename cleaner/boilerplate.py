@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections import deque
 from collections.abc import Sequence
 
 from . import _rules as R
@@ -21,6 +22,14 @@ TITLE_MAX_CHARS = 64
 # A title may be repeated split over this many short lines ("呼和浩特市医疗保障局" /
 # "2022年医保惠民大事记").
 TITLE_ECHO_MAX_LINES = 3
+BESIDE_RULE = "label-beside-boilerplate"
+# A line ending in a comma or colon leads into what follows ("各位代表："): not a title.
+TITLE_BAD_ENDS = ",\uff0c:\uff1a\u3001"
+# Label-like lines go with these neighbours only: decoration and corpus-frequent lines
+# are too weak a sign (a "。" left by a broken link sits beside real names).
+ANCHOR_CATEGORIES = frozenset(
+    {"navigation", "page-tools", "metadata", "related", "site-name", "accessibility", "byline"}
+)
 
 
 def line_key(line: str) -> int:
@@ -64,6 +73,7 @@ def corpus_candidate(line: str, config: BoilerplateConfig) -> bool:
         and not is_sentence(text)
         and not any(ch.isdigit() for ch in text)
         and not R.HEADING_RE.match(text)
+        and text[-1] not in ":\uff1a"  # "各位代表：" opens the speech it belongs to
     )
 
 
@@ -87,17 +97,22 @@ def strip_boilerplate(
     verdicts: dict[int, tuple[str, str]] = {}
     if config.enabled:
         zone = edge_zone(lines, config.corpus_zone_lines) if frequent_keys else frozenset()
+        # The first line is where the title stands; a title many documents share
+        # ("政府工作报告") is still their title.
+        zone -= {min(zone, default=-1)}
         for index, line in enumerate(lines):
             frequent = frequent_keys if index in zone else frozenset()
             verdict = classify_line(line, frequent, config)
+            if verdict and verdict[0] == "corpus-frequent" and _inside_sentence(lines, index):
+                verdict = None
             if verdict:
                 verdicts[index] = verdict
-    title_index = _find_title(lines, verdicts)
     if config.enabled:
         _mark_related_tail(lines, verdicts)
-        if title_index is not None:
-            _mark_title_echoes(lines, verdicts, title_index)
-        _mark_beside_boilerplate(lines, verdicts, title_index)
+        _mark_beside_boilerplate(lines, verdicts)
+    title_index = _find_title(lines, verdicts)
+    if config.enabled and title_index is not None:
+        _mark_title_echoes(lines, verdicts, title_index)
     removed: list[Removal] = []
     kept: list[Line] = []
     for index, line in enumerate(lines):
@@ -146,8 +161,28 @@ def classify_line(
 
 
 def _is_decoration(text: str) -> bool:
-    """Lines of symbols only ("··", "-----") carry no text."""
-    return all(unicodedata.category(ch)[0] in "PSZ" for ch in text)
+    """Lines of symbols only ("··", "-----") carry no text.
+
+    A line of Chinese sentence punctuation ("。", "》、《") is not decoration but the
+    rest of a sentence that a scraper broke at a link, so it stays.
+
+    >>> _is_decoration("\u00b7\u00b7"), _is_decoration("\u3002")
+    (True, False)
+    """
+    return all(unicodedata.category(ch)[0] in "PSZ" for ch in text) and not any(
+        ch in R.TEXT_PUNCTUATION for ch in text
+    )
+
+
+def _inside_sentence(lines: Sequence[str], index: int) -> bool:
+    """Tell whether a line is a piece of a sentence broken over lines (at a link).
+
+    "…国务院总理李克强所作的 / 政府工作报告 / 。会议…": the line before does not end a
+    sentence and the line after goes on with punctuation.
+    """
+    before = next((lines[i].strip() for i in range(index - 1, -1, -1) if lines[i].strip()), "")
+    after = next((lines[i].strip() for i in range(index + 1, len(lines)) if lines[i].strip()), "")
+    return bool(before) and not is_sentence(before) and after[:1] in R.TEXT_PUNCTUATION
 
 
 def _is_page_tools(text: str) -> bool:
@@ -208,7 +243,11 @@ def _find_title(lines: Sequence[str], verdicts: dict[int, tuple[str, str]]) -> i
         seen += 1
         if seen > TITLE_SEARCH_LINES:
             return None
-        if len(text) <= TITLE_MAX_CHARS and not is_sentence(text) and text[-1] not in ",\uff0c":
+        if (
+            len(text) <= TITLE_MAX_CHARS
+            and not is_sentence(text)
+            and text[-1] not in TITLE_BAD_ENDS
+        ):
             return index
         return None
     return None
@@ -251,28 +290,74 @@ def _mark_related_tail(lines: Sequence[str], verdicts: dict[int, tuple[str, str]
             verdicts[index] = ("related", "related-link")
 
 
-def _mark_beside_boilerplate(
-    lines: Sequence[str], verdicts: dict[int, tuple[str, str]], title_index: int | None
-) -> None:
-    """Mark label-like lines that stand directly beside removed lines (page header blocks).
+def _mark_beside_boilerplate(lines: Sequence[str], verdicts: dict[int, tuple[str, str]]) -> None:
+    """Mark label-like lines that stand directly beside page furniture (header blocks).
 
     "呼和浩特市人民政府 / 呼和浩特市医疗保障局 / 工作动态" above a breadcrumb are the
-    site header, not content. Only direct neighbours count (no blank line between),
-    so a section heading after a blank line is safe.
+    site header; "首页 / > / 云南要闻" under "您的位置：" is a breadcrumb scraped one
+    node per line; a bare date under "来源：云南日报" is the publish time. Only
+    direct neighbours count (no blank line between) and only short label-like lines
+    (no digits, no punctuation) or bare dates go. A title is safe: a complete
+    breadcrumb spreads upwards only (titles stand below it), and a complete
+    metadata line takes only bare dates. Linear in the number of lines.
     """
-    changed = True
-    while changed:
-        changed = False
-        for index, line in enumerate(lines):
-            text = line.strip()
-            if index in verdicts or index == title_index or not R.LABEL_LINE_RE.match(text):
-                continue
-            if (index - 1) in verdicts or (index + 1) in verdicts:
-                if R.SITE_NAME_RE.match(text):
-                    verdicts[index] = ("site-name", "site-name-beside-boilerplate")
-                else:
-                    verdicts[index] = ("navigation", "label-beside-boilerplate")
-                changed = True
+    # The first line of a page is where its title stands: a short title there is
+    # kept even beside page furniture, unless it is a site name.
+    first = next((i for i, line in enumerate(lines) if line.strip()), -1)
+    queue: deque[tuple[int, int, bool]] = deque()
+    for index in sorted(verdicts):
+        for step, dates_only in _spread_from(verdicts[index], lines[index].strip()):
+            queue.append((index, step, dates_only))
+    while queue:
+        anchor, step, dates_only = queue.popleft()
+        index = anchor + step
+        if not 0 <= index < len(lines):
+            continue
+        text = lines[index].strip()
+        if index == first and not R.SITE_NAME_RE.match(text):
+            continue
+        current = verdicts.get(index)
+        if current is None:
+            verdict = _beside_verdict(text, dates_only)
+        elif current[0] == "decoration" and not dates_only and text in R.SEPARATOR_LINES:
+            verdict = ("navigation", "separator-beside-boilerplate")  # ">" in a breadcrumb
+        else:
+            continue
+        if verdict:
+            verdicts[index] = verdict
+            queue.append((index, step, dates_only))
+
+
+def _spread_from(verdict: tuple[str, str], text: str) -> list[tuple[int, bool]]:
+    """Return the directions (-1 up, +1 down) a removed line spreads in, and if dates only."""
+    category = verdict[0]
+    if category not in ANCHOR_CATEGORIES:
+        return []
+    if text[-1:] in R.OPEN_ENDINGS:  # "您的位置：", "首页 >": the rest follows on the next lines
+        return [(-1, False), (1, False)]
+    if category == "navigation":
+        return [(-1, False)]
+    if category == "metadata":
+        return [(-1, True), (1, True)]
+    return [(-1, False), (1, False)]
+
+
+def _beside_verdict(text: str, dates_only: bool) -> tuple[str, str] | None:
+    """Return the verdict for a line beside page furniture, or None if it is content."""
+    if R.DATE_LINE_RE.match(text):
+        return ("metadata", "date-beside-boilerplate")
+    if dates_only:
+        return None
+    if R.SITE_NAME_RE.match(text):
+        return ("site-name", "site-name-beside-boilerplate")
+    if R.LABEL_LINE_RE.match(text):
+        return ("navigation", BESIDE_RULE)
+    return None
+
+
+def _is_anchor(verdict: tuple[str, str] | None) -> bool:
+    """Tell whether a removed line is page furniture that labels beside it belong to."""
+    return verdict is not None and verdict[0] in ANCHOR_CATEGORIES
 
 
 def _strip_attribution(line: str) -> tuple[str, str]:
@@ -292,11 +377,16 @@ def read_metadata(
     preferred over a repeated footer's.
     """
     fields: dict[str, str] = {}
+    by_line = {r.line_no: r for r in removed if not r.partial}
     for removal in removed:
         text = removal.text.strip()
         if raw_lines is not None and not removal.partial:
             text = " ".join(raw_lines[removal.line_no - 1].split())
         if removal.category == "metadata":
+            value_line = by_line.get(removal.line_no + 1)
+            if text[-1:] in ":\uff1a" and value_line and value_line.rule == BESIDE_RULE:
+                # "来源：" / "四川日报": the value was scraped onto the next line.
+                text = f"{text}{value_line.text.strip()}"
             for key, value in _metadata_fields(text).items():
                 fields.setdefault(key, value)
         elif removal.category == "byline":

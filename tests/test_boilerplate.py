@@ -220,3 +220,46 @@ def test_corpus_frequent_only_at_the_edges_of_a_document():
     keys = frozenset({line_key(footer)})
     assert removed(lines, frequent_keys=keys) == {}
     assert removed([*lines, footer], frequent_keys=keys) == {len(lines) + 1: "corpus-frequent"}
+
+
+def test_metadata_value_on_the_next_line():
+    lines = [
+        "\u6807\u9898",
+        "\u6765\u6e90:",
+        "\u56db\u5ddd\u65e5\u62a5",
+        "\u3010\u5b57\u4f53\uff1a",
+        SENTENCE,
+    ]
+    result = strip_boilerplate(lines)
+    assert {r.line_no: r.category for r in result.removed} == {
+        2: "metadata",
+        3: "navigation",
+        4: "page-tools",
+    }
+    assert result.metadata.source == "\u56db\u5ddd\u65e5\u62a5"  # 四川日报
+
+
+def test_breadcrumb_scraped_one_node_per_line():
+    lines = [
+        "\u60a8\u7684\u4f4d\u7f6e:",  # 您的位置:
+        "\u9996\u9875",  # 首页
+        ">",
+        "\u4e91\u5357\u8981\u95fb",  # 云南要闻
+        "\u4e91\u5357\u8981\u95fb",
+        "2026\u5e74\u653f\u5e9c\u5de5\u4f5c\u62a5\u544a",  # 2026年政府工作报告
+        "\u6765\u6e90\uff1a\u4e91\u5357\u65e5\u62a5",  # 来源：云南日报
+        "2026-02-03 09:02:33",
+        SENTENCE,
+    ]
+    result = strip_boilerplate(lines)
+    assert [line.text for line in result.lines] == [lines[5], SENTENCE]
+    assert result.metadata.title == lines[5]
+    assert result.metadata.date == "2026-02-03T09:02:33"
+    assert result.metadata.source == "\u4e91\u5357\u65e5\u62a5"
+
+
+def test_short_title_below_a_complete_breadcrumb_is_kept():
+    lines = ["\u5f53\u524d\u4f4d\u7f6e\uff1a\u9996\u9875 > \u8981\u95fb", "\u533b\u4fdd\u60e0\u6c11", SENTENCE]
+    result = strip_boilerplate(lines)
+    assert result.metadata.title == "\u533b\u4fdd\u60e0\u6c11"
+    assert [r.line_no for r in result.removed] == [1]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.boilerplate import iso_date, line_key, strip_boilerplate
+from cleaner.boilerplate import line_key, strip_boilerplate
 from cleaner.data import BoilerplateConfig
+from cleaner.metadata import iso_date
 
 C = "\uff1a"  # full-width colon, as the normalizer writes it after Chinese
 SENTENCE = "\u5168\u5e02\u53c2\u4fdd\u4eba\u6570\u8fbe\u5230714.9\u4e07\u4eba\u3002"  # 全市参保人数达到714.9万人。
@@ -259,7 +260,11 @@ def test_breadcrumb_scraped_one_node_per_line():
 
 
 def test_short_title_below_a_complete_breadcrumb_is_kept():
-    lines = ["\u5f53\u524d\u4f4d\u7f6e\uff1a\u9996\u9875 > \u8981\u95fb", "\u533b\u4fdd\u60e0\u6c11", SENTENCE]
+    lines = [
+        "\u5f53\u524d\u4f4d\u7f6e\uff1a\u9996\u9875 > \u8981\u95fb",
+        "\u533b\u4fdd\u60e0\u6c11",
+        SENTENCE,
+    ]
     result = strip_boilerplate(lines)
     assert result.metadata.title == "\u533b\u4fdd\u60e0\u6c11"
     assert [r.line_no for r in result.removed] == [1]

@@ -1,15 +1,21 @@
-"""The ``clean`` command: argv -> CleanConfig -> clean_corpus -> summary and exit code."""
+"""The ``clean`` command: argv -> CleanConfig -> clean_corpus -> summary and exit code.
+
+``clean IN OUT`` runs the default command ``run``; other commands (``clean check``
+...) sit beside it in the same group.
+"""
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__
+from ._parallel import default_jobs
 from .data import (
     CJK_SPACING_CHOICES,
     FORMAT_CHOICES,
@@ -31,12 +37,14 @@ from .write import write_stdout
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Below this many files a progress bar only flickers.
 PROGRESS_MIN_FILES = 5
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 EPILOG = """\b
 Examples:
   clean seeds/ cleaned/                 clean every .txt under seeds/ into cleaned/
-  clean crawl/ out/ --glob '**/*.htm*'  choose other files
+  clean crawl/ out/ --glob '**/*.text'  choose other files
   clean crawl/ out/ --format jsonl      write out/corpus.jsonl instead of a tree
+  clean crawl/ out/ --jobs 1            one process (the result is the same)
   clean page.txt out/                   clean one file
   clean - < page.txt > page.clean.txt   filter standard input to standard output
 
@@ -72,7 +80,112 @@ class _ProgressBar:
             self.bar = None
 
 
-def _build_config(options: dict[str, Any]) -> CleanConfig:
+# (flags, keyword arguments) of every option that shapes the result.
+CONFIG_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (("--glob",), {"default": "**/*.txt", "help": "Which files under IN to read."}),
+    (
+        ("--format", "output_format"),
+        {
+            "type": click.Choice(FORMAT_CHOICES),
+            "default": "text",
+            "help": "text: OUT mirrors IN; jsonl: one OUT/corpus.jsonl.",
+        },
+    ),
+    (
+        ("--jsonl",),
+        {
+            "type": click.Path(dir_okay=False),
+            "help": "Also write kept documents as JSON Lines here ('-': stdout).",
+        },
+    ),
+    (
+        ("--punctuation",),
+        {
+            "type": click.Choice(PUNCTUATION_CHOICES),
+            "default": "cjk",
+            "help": "cjk: full-width next to Chinese; ascii: half-width; keep: untouched.",
+        },
+    ),
+    (
+        ("--cjk-spacing",),
+        {
+            "type": click.Choice(CJK_SPACING_CHOICES),
+            "default": "remove",
+            "help": "Drop or keep the space between Latin and Chinese ('DRG \u4ed8\u8d39').",
+        },
+    ),
+    (
+        ("--threshold",),
+        {"type": float, "default": 0.8, "help": "Jaccard similarity that makes a duplicate."},
+    ),
+    (("--shingle-size",), {"type": int, "default": 5, "help": "Characters per shingle."}),
+    (("--num-perm",), {"type": int, "default": 128, "help": "MinHash permutations."}),
+    (
+        ("--seed",),
+        {"type": int, "default": 1, "help": "MinHash seed (fixed for reproducible runs)."},
+    ),
+    (
+        ("--keep",),
+        {
+            "type": click.Choice(KEEP_CHOICES),
+            "default": "first",
+            "help": "Which document of a near-duplicate cluster is written.",
+        },
+    ),
+    (
+        ("--min-block-chars",),
+        {
+            "type": int,
+            "default": 30,
+            "help": "Shortest repeated run of paragraphs removed as a duplicated block.",
+        },
+    ),
+    (
+        ("--corpus-min-docs",),
+        {
+            "type": int,
+            "default": 5,
+            "help": "A short edge line in this many documents is template boilerplate (0: off).",
+        },
+    ),
+    (("--boilerplate/--no-boilerplate",), {"default": True, "help": "Strip web boilerplate."}),
+    (
+        ("--block-dedup/--no-block-dedup",),
+        {"default": True, "help": "Remove paragraphs repeated inside a document."},
+    ),
+    (
+        ("--doc-dedup/--no-doc-dedup",),
+        {"default": True, "help": "Drop near-duplicate documents across the corpus."},
+    ),
+)
+
+
+def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add every option that shapes the result (shared by ``run`` and ``check``)."""
+    for flags, settings in reversed(CONFIG_OPTIONS):
+        command = click.option(*flags, show_default="default" in settings, **settings)(command)
+    return command
+
+
+def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options of how a run is carried out (they never change the result)."""
+    command = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")(command)
+    command = click.option(
+        "--progress/--no-progress",
+        default=None,
+        help="Progress bar on stderr [default: when stderr is a terminal].",
+    )(command)
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help=f"Processes to use [default: all cores, {default_jobs()} here].",
+    )(command)
+
+
+def build_config(options: dict[str, Any]) -> CleanConfig:
+    """Turn parsed options into a CleanConfig; a bad value is a usage error."""
     try:
         return CleanConfig(
             normalize=NormalizeConfig(
@@ -99,6 +212,12 @@ def _build_config(options: dict[str, Any]) -> CleanConfig:
         raise click.UsageError(str(error)) from error
 
 
+def progress_bar(show: bool | None, quiet: bool) -> _ProgressBar | None:
+    """Return a progress bar when asked, or by default when stderr is a terminal."""
+    wanted = show if show is not None else (not quiet and sys.stderr.isatty())
+    return _ProgressBar() if wanted else None
+
+
 def _clean_stdin(config: CleanConfig, quiet: bool) -> int:
     decoded = decode_file(read_stdin(), config.sample_bytes)
     if isinstance(decoded, FileFailure):
@@ -115,102 +234,41 @@ def _clean_stdin(config: CleanConfig, quiet: bool) -> int:
     return EXIT_OK
 
 
-@click.command(epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+class _DefaultGroup(click.Group):
+    """A group whose default command is ``run``: ``clean IN OUT`` means ``clean run IN OUT``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help", "--version"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        run_command = self.commands["run"]
+        with click.Context(run_command, info_name=ctx.info_name, parent=None) as run_ctx:
+            run_command.format_help(run_ctx, formatter)
+        self.format_commands(ctx, formatter)
+
+
+@click.group(cls=_DefaultGroup, context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="clean")
+def cli() -> None:
+    """Clean scraped Chinese web text into a deduplicated corpus."""
+
+
+@cli.command(epilog=EPILOG, context_settings=CONTEXT)
 @click.argument("input_path", metavar="IN", type=click.Path(path_type=str))
 @click.argument("output_dir", metavar="[OUT]", required=False, type=click.Path(path_type=str))
-@click.option("--glob", default="**/*.txt", show_default=True, help="Which files under IN to read.")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(FORMAT_CHOICES),
-    default="text",
-    show_default=True,
-    help="text: OUT mirrors IN; jsonl: one OUT/corpus.jsonl.",
-)
-@click.option(
-    "--jsonl",
-    type=click.Path(dir_okay=False),
-    help="Also write kept documents as JSON Lines here ('-': stdout).",
-)
-@click.option(
-    "--punctuation",
-    type=click.Choice(PUNCTUATION_CHOICES),
-    default="cjk",
-    show_default=True,
-    help="cjk: full-width next to Chinese; ascii: half-width everywhere; keep: untouched.",
-)
-@click.option(
-    "--cjk-spacing",
-    type=click.Choice(CJK_SPACING_CHOICES),
-    default="remove",
-    show_default=True,
-    help="Drop or keep the space between Latin letters and Chinese ('DRG 付费').",
-)
-@click.option(
-    "--threshold",
-    type=float,
-    default=0.8,
-    show_default=True,
-    help="Jaccard similarity that makes a duplicate.",
-)
-@click.option(
-    "--shingle-size", type=int, default=5, show_default=True, help="Characters per shingle."
-)
-@click.option("--num-perm", type=int, default=128, show_default=True, help="MinHash permutations.")
-@click.option(
-    "--seed",
-    type=int,
-    default=1,
-    show_default=True,
-    help="MinHash seed (fixed for reproducible runs).",
-)
-@click.option(
-    "--keep",
-    type=click.Choice(KEEP_CHOICES),
-    default="first",
-    show_default=True,
-    help="Which document of a near-duplicate cluster is written.",
-)
-@click.option(
-    "--min-block-chars",
-    type=int,
-    default=30,
-    show_default=True,
-    help="Shortest repeated run of paragraphs removed as a duplicated block.",
-)
-@click.option(
-    "--corpus-min-docs",
-    type=int,
-    default=5,
-    show_default=True,
-    help="A short line in this many documents is template boilerplate (0: off).",
-)
-@click.option(
-    "--boilerplate/--no-boilerplate", default=True, show_default=True, help="Strip web boilerplate."
-)
-@click.option(
-    "--block-dedup/--no-block-dedup",
-    default=True,
-    show_default=True,
-    help="Remove paragraphs repeated inside a document.",
-)
-@click.option(
-    "--doc-dedup/--no-doc-dedup",
-    default=True,
-    show_default=True,
-    help="Drop near-duplicate documents across the corpus.",
-)
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress bar on stderr [default: when stderr is a terminal].",
-)
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@click.version_option(__version__, "--version", prog_name="clean")
-def cli(
-    input_path: str, output_dir: str | None, quiet: bool, progress: bool | None, **options: Any
+@config_options
+@run_options
+def run(
+    input_path: str,
+    output_dir: str | None,
+    quiet: bool,
+    progress: bool | None,
+    jobs: int | None,
+    **options: Any,
 ) -> None:
-    """Clean scraped Chinese web text in IN into a deduplicated corpus in OUT.
+    """Clean scraped Chinese web text in IN into a deduplicated corpus in OUT (the default command).
 
     Each file is decoded (UTF-8, GB18030/GBK, Big5, UTF-16), normalized
     (spaced digits, punctuation width, odd white space), stripped of web
@@ -219,18 +277,17 @@ def cli(
     documents are dropped. OUT gets the cleaned files plus _report.json and
     _report.md. IN may be a directory, one file, or - for standard input.
     """
-    config = _build_config(options)
+    config = build_config(options)
     if input_path == "-":
         if output_dir not in (None, "-"):
             raise click.UsageError("with IN '-' the cleaned text goes to standard output; omit OUT")
         sys.exit(_clean_stdin(config, quiet))
     if output_dir is None:
         raise click.UsageError("missing OUT: the directory the cleaned corpus is written to")
-    show_bar = progress if progress is not None else (not quiet and sys.stderr.isatty())
-    bar = _ProgressBar() if show_bar else None
+    bar = progress_bar(progress, quiet)
     started = time.perf_counter()
     try:
-        report = clean_corpus(Path(input_path), Path(output_dir), config, progress=bar)
+        report = clean_corpus(Path(input_path), Path(output_dir), config, progress=bar, jobs=jobs)
     except UsageProblem as error:
         raise click.UsageError(str(error)) from error
     except CleanerError as error:

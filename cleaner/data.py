@@ -331,15 +331,21 @@ class CleanedText:
 
 @dataclass(frozen=True, slots=True)
 class FileReport:
-    """Everything the report says about one input file that was read."""
+    """Everything the report says about one input file that was cleaned (not its text)."""
 
     doc_id: str
     source_path: str
     decoding: Decoding
-    cleaned: CleanedText
-    status: Literal["written", "duplicate", "failed"]
+    metadata: Metadata
+    removed: tuple[Removal, ...]
+    duplicate_blocks: tuple[DuplicateBlock, ...]
+    rule_counts: dict[str, int]
+    lines_in: int
+    lines_out: int
     chars_in: int
+    chars_out: int
     bytes_in: int
+    status: Literal["written", "duplicate", "failed"] = "written"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,42 +1,53 @@
 """Wire the stages in order: read, decode, normalize, boilerplate, dedup, write, report.
 
-This is the only module that knows the order. ``clean_text`` cleans one text
-in memory; ``clean_corpus`` runs a whole input tree into an output directory.
+This is the only module that knows the order. ``clean_text`` cleans one text in
+memory; ``clean_corpus`` runs a whole input tree into an output directory.
+
+A corpus is streamed: no text is held across files. Pass 1 (only when the
+corpus-level line count is on) reads every file and keeps the keys of its edge
+lines; pass 2 cleans each file, writes the result to a work directory inside
+the output and keeps a small record (the report entry and a MinHash signature);
+then duplicate clusters are found from the signatures, and the kept files are
+renamed into place. Both passes run on ``jobs`` processes.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ._parallel import default_jobs, map_ordered
 from .boilerplate import corpus_candidate, edge_zone, line_key, strip_boilerplate
 from .data import (
     CleanConfig,
     CleanedText,
     CleanReport,
     ClusterMember,
-    Document,
+    Decoding,
     DuplicateCluster,
     FileFailure,
     FileReport,
     Normalized,
 )
 from .decode import decode_file
-from .dedup import (
-    differ_only_in_numbers,
-    find_duplicate_blocks,
-    find_near_duplicates,
-    shingle_set,
-    signature,
-)
+from .dedup import DIGITS_RE, find_duplicate_blocks, find_near_duplicates, shingle_set, signature
 from .errors import OutputError, UsageProblem
 from .normalize import normalize_text
 from .read import find_files, iter_raw_files
 from .report import render_json, render_markdown
-from .write import CORPUS_JSONL, REPORT_JSON, REPORT_MARKDOWN, write_atomic, write_jsonl
+from .write import (
+    CORPUS_JSONL,
+    REPORT_JSON,
+    REPORT_MARKDOWN,
+    WORK_DIR,
+    finish_jsonl,
+    place_file,
+    write_atomic,
+)
 
 # progress(stage, done, total): called after each file of a stage.
 Progress = Callable[[str, int, int], None]
@@ -74,10 +85,9 @@ def _clean_normalized(
     removed = tuple(
         sorted(stripped.removed + duplicate_removals, key=lambda r: (r.line_no, r.partial))
     )
-    body = "".join(line.text + "\n" for line in kept)
     counted_lines = raw_lines[:-1] if raw_lines and raw_lines[-1] == "" else raw_lines
     return CleanedText(
-        text=body,
+        text="".join(line.text + "\n" for line in kept),
         metadata=stripped.metadata,
         removed=removed,
         duplicate_blocks=blocks,
@@ -104,22 +114,33 @@ def check_paths(input_path: Path, output_dir: Path) -> None:
         )
 
 
-def _count_frequent_lines(normalized: Sequence[Normalized], config: CleanConfig) -> frozenset[int]:
-    """Return the keys of short lines found in at least ``corpus_min_docs`` documents."""
-    minimum = config.boilerplate.corpus_min_docs
-    if not config.boilerplate.enabled or minimum == 0 or len(normalized) < minimum:
-        return frozenset()
-    counts: Counter[int] = Counter()
-    for document in normalized:
-        lines = document.text.split("\n")
-        zone = edge_zone(lines, config.boilerplate.corpus_zone_lines)
-        keys = {
-            line_key(lines[index].strip())
-            for index in zone
-            if corpus_candidate(lines[index], config.boilerplate)
-        }
-        counts.update(keys)
-    return frozenset(key for key, count in counts.items() if count >= minimum)
+# --------------------------------------------------------------------------- workers
+
+
+@dataclass(frozen=True, slots=True)
+class _RunState:
+    """What every worker needs to know, sent once per process."""
+
+    root: str
+    config: CleanConfig
+    frequent: frozenset[int]
+    work_dir: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Processed:
+    """A cleaned file as the main process keeps it: no text, only what decisions need."""
+
+    report: FileReport
+    signature: Any  # datasketch MinHash, or None for an empty document
+    masked_key: int  # key of the text with every number masked ("only figures differ")
+
+
+_STATE: dict[str, _RunState] = {}
+
+
+def _init_worker(state: _RunState) -> None:
+    _STATE["run"] = state
 
 
 def _guarded(rel_path: str, stage: Callable[..., Any], *args: Any) -> Any:
@@ -127,51 +148,137 @@ def _guarded(rel_path: str, stage: Callable[..., Any], *args: Any) -> Any:
     try:
         return stage(*args)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the corpus
-        return FileFailure(
-            rel_path, f"internal error ({type(error).__name__}: {error}); please report it"
-        )
+        reason = f"internal error ({type(error).__name__}: {error}); please report it"
+        return FileFailure(rel_path, reason)
 
 
-def _decode_all(
-    root: Path, rel_paths: Sequence[str], config: CleanConfig, progress: Progress | None
-) -> tuple[list[tuple[Document, int]], list[FileFailure]]:
-    documents: list[tuple[Document, int]] = []
-    failures: list[FileFailure] = []
-    for done, item in enumerate(iter_raw_files(root, rel_paths), start=1):
-        if isinstance(item, FileFailure):
-            failures.append(item)
-        else:
-            decoded = _guarded(item.rel_path, decode_file, item, config.sample_bytes)
-            if isinstance(decoded, FileFailure):
-                failures.append(decoded)
-            else:
-                documents.append((decoded, len(item.data)))
+def _read_and_normalize(rel_path: str) -> tuple[Any, Normalized | None, int]:
+    """Return (document or failure, normalized text, size in bytes) of one file."""
+    state = _STATE["run"]
+    (raw,) = iter_raw_files(Path(state.root), [rel_path])
+    if isinstance(raw, FileFailure):
+        return raw, None, 0
+    document = decode_file(raw, state.config.sample_bytes)
+    if isinstance(document, FileFailure):
+        return document, None, len(raw.data)
+    return document, normalize_text(document.text, state.config.normalize), len(raw.data)
+
+
+def _scan_file(rel_path: str) -> frozenset[int] | FileFailure:
+    """Pass 1: the keys of the short lines at the edges of one file."""
+    state = _STATE["run"]
+    document, normalized, _ = _read_and_normalize(rel_path)
+    if normalized is None:
+        return document  # type: ignore[no-any-return]
+    lines = normalized.text.split("\n")
+    zone = edge_zone(lines, state.config.boilerplate.corpus_zone_lines)
+    return frozenset(
+        line_key(lines[i].strip())
+        for i in zone
+        if corpus_candidate(lines[i], state.config.boilerplate)
+    )
+
+
+def _process_file(job: tuple[int, str]) -> _Processed | FileFailure:
+    """Pass 2: clean one file, write its text to the work directory, return its record."""
+    index, rel_path = job
+    state = _STATE["run"]
+    document, normalized, size = _read_and_normalize(rel_path)
+    if normalized is None:
+        return document  # type: ignore[no-any-return]
+    cleaned = _clean_normalized(document.text, normalized, state.config, state.frequent)
+    if state.work_dir is not None:
+        write_atomic(Path(state.work_dir) / f"{index:09d}", cleaned.text)
+    dedup = state.config.dedup
+    shingles = shingle_set(cleaned.text, dedup.shingle_chars) if dedup.documents else set()
+    return _Processed(
+        report=_file_report(document.doc_id, document.decoding, cleaned, len(document.text), size),
+        signature=signature(shingles, dedup) if shingles else None,
+        masked_key=line_key(DIGITS_RE.sub("0", cleaned.text)),
+    )
+
+
+def _process_guarded(job: tuple[int, str]) -> _Processed | FileFailure:
+    return _guarded(job[1], _process_file, job)  # type: ignore[no-any-return]
+
+
+def _scan_guarded(rel_path: str) -> frozenset[int] | FileFailure:
+    return _guarded(rel_path, _scan_file, rel_path)  # type: ignore[no-any-return]
+
+
+def _file_report(
+    doc_id: str, decoding: Decoding, cleaned: CleanedText, chars_in: int, bytes_in: int
+) -> FileReport:
+    return FileReport(
+        doc_id=doc_id,
+        source_path=doc_id,
+        decoding=decoding,
+        metadata=cleaned.metadata,
+        removed=cleaned.removed,
+        duplicate_blocks=cleaned.duplicate_blocks,
+        rule_counts=cleaned.rule_counts,
+        lines_in=cleaned.lines_in,
+        lines_out=cleaned.lines_out,
+        chars_in=chars_in,
+        chars_out=len(cleaned.text),
+        bytes_in=bytes_in,
+    )
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _with_progress(
+    items: Iterable[Any], stage: str, total: int, progress: Progress | None
+) -> Iterator[Any]:
+    for done, item in enumerate(items, start=1):
         if progress:
-            progress("read", done, len(rel_paths))
-    return documents, failures
+            progress(stage, done, total)
+        yield item
+
+
+def _frequent_lines(
+    rel_paths: list[str], state: _RunState, jobs: int, progress: Progress | None
+) -> tuple[frozenset[int], dict[str, FileFailure]]:
+    """Pass 1: count edge lines over the corpus; return the frequent keys and the failures."""
+    minimum = state.config.boilerplate.corpus_min_docs
+    if not state.config.boilerplate.enabled or minimum == 0 or len(rel_paths) < minimum:
+        return frozenset(), {}
+    counts: Counter[int] = Counter()
+    failures: dict[str, FileFailure] = {}
+    results = map_ordered(_scan_guarded, rel_paths, jobs, _init_worker, (state,))
+    for rel_path, keys in zip(
+        rel_paths, _with_progress(results, "scan", len(rel_paths), progress), strict=True
+    ):
+        if isinstance(keys, FileFailure):
+            failures[rel_path] = keys
+        else:
+            counts.update(keys)
+    return frozenset(key for key, count in counts.items() if count >= minimum), failures
 
 
 def _find_clusters(
-    documents: Sequence[Document], cleaned: Sequence[CleanedText], config: CleanConfig
+    processed: list[_Processed], config: CleanConfig
 ) -> tuple[DuplicateCluster, ...]:
-    if not config.dedup.documents or len(documents) < 2:
+    if not config.dedup.documents or len(processed) < 2:
         return ()
-    signatures = []
-    for result in cleaned:
-        shingles = shingle_set(result.text, config.dedup.shingle_chars)
-        signatures.append(signature(shingles, config.dedup) if shingles else None)
+    reports = [p.report for p in processed]
     clusters = find_near_duplicates(
-        [d.doc_id for d in documents], signatures, [len(c.text) for c in cleaned], config.dedup
+        [r.doc_id for r in reports],
+        [p.signature for p in processed],
+        [r.chars_out for r in reports],
+        config.dedup,
     )
-    texts = {d.doc_id: c.text for d, c in zip(documents, cleaned, strict=True)}
+    masked = {p.report.doc_id: p.masked_key for p in processed}
     return tuple(
         DuplicateCluster(
             cluster.kept,
             tuple(
+                # Equal once numbers are masked, and not identical: only figures differ.
                 ClusterMember(
                     m.doc_id,
                     m.similarity,
-                    differ_only_in_numbers(texts[cluster.kept], texts[m.doc_id]),
+                    masked[cluster.kept] == masked[m.doc_id] and m.similarity < 1.0,
                 )
                 for m in cluster.dropped
             ),
@@ -180,67 +287,67 @@ def _find_clusters(
     )
 
 
-def jsonl_record(file: FileReport) -> dict[str, Any]:
-    """Return the JSON Lines record of a kept document (the layout corpus tools read)."""
-    metadata: dict[str, Any] = {
-        "source_path": file.source_path,
-        "encoding": file.decoding.encoding,
-    }
-    metadata.update(file.cleaned.metadata.as_dict())
-    return {"id": file.doc_id, "text": file.cleaned.text, "metadata": metadata}
-
-
-def _write_outputs(
-    output_dir: Path, files: Sequence[FileReport], config: CleanConfig, progress: Progress | None
+def _place_outputs(
+    output_dir: Path,
+    work_dir: Path,
+    parts: dict[str, int],
+    files: list[FileReport],
+    config: CleanConfig,
 ) -> list[FileFailure]:
+    """Move kept texts from the work directory into place (or into JSON Lines)."""
     failures: list[FileFailure] = []
     written = [f for f in files if f.status == "written"]
+    if config.output_format == "jsonl" or config.jsonl_path:
+        targets = [output_dir / CORPUS_JSONL] if config.output_format == "jsonl" else []
+        if config.jsonl_path:
+            targets.append(Path(config.jsonl_path) if config.jsonl_path != "-" else Path("-"))
+        try:
+            finish_jsonl(
+                targets, ((jsonl_record(f), work_dir / f"{parts[f.doc_id]:09d}") for f in written)
+            )
+        except OSError as error:
+            raise OutputError(f"cannot write JSON Lines: {error}") from error
     if config.output_format == "text":
-        for done, file in enumerate(written, start=1):
+        for file in written:
             try:
-                write_atomic(output_dir / file.source_path, file.cleaned.text)
+                place_file(work_dir / f"{parts[file.doc_id]:09d}", output_dir / file.source_path)
             except OSError as error:
                 failures.append(FileFailure(file.source_path, f"cannot write output: {error}"))
-            if progress:
-                progress("write", done, len(written))
-    else:
-        _write_jsonl_or_fail(output_dir / CORPUS_JSONL, written)
-    if config.jsonl_path:
-        _write_jsonl_or_fail(config.jsonl_path, written)
     return failures
 
 
-def _write_jsonl_or_fail(target: str | Path, files: Sequence[FileReport]) -> None:
-    try:
-        write_jsonl(target, (jsonl_record(f) for f in files))
-    except OSError as error:
-        raise OutputError(
-            f"cannot write JSON Lines to {target}: {error.strerror or error}"
-        ) from error
+def jsonl_record(file: FileReport, text: str = "") -> dict[str, Any]:
+    """Return the JSON Lines record of a kept document (the layout corpus tools read)."""
+    metadata: dict[str, Any] = {"source_path": file.source_path, "encoding": file.decoding.encoding}
+    metadata.update(file.metadata.as_dict())
+    return {"id": file.doc_id, "text": text, "metadata": metadata}
 
 
 def clean_corpus(
     input_path: str | Path,
-    output_dir: str | Path,
+    output_dir: str | Path | None,
     config: CleanConfig = CleanConfig(),
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> CleanReport:
     """Clean every matching file under ``input_path`` into ``output_dir``; return the report.
 
     ``input_path`` may be a directory (walked recursively with ``config.glob``) or
-    one file. Files that cannot be read or decoded are skipped and listed in the
-    report; nothing in the input is ever written to.
+    one file. With ``output_dir=None`` nothing is written (an analysis, as
+    ``clean check`` does). ``jobs`` processes share the work (default: every
+    core); the result is the same for any number. Files that cannot be read or
+    decoded are skipped and listed in the report; the input is never written to.
 
     Raises:
         UsageProblem: the output would overlap the input, or no file matches.
         OutputError: the reports or the JSON Lines file cannot be written.
 
     """
-    input_path, output_dir = Path(input_path), Path(output_dir)
+    input_path = Path(input_path)
     if not input_path.exists():
         raise UsageProblem(f"input {input_path} does not exist")
-    check_paths(input_path, output_dir)
-    root = input_path if input_path.is_dir() else input_path.parent
+    if output_dir is not None:
+        check_paths(input_path, Path(output_dir))
     rel_paths = find_files(input_path, config.glob)
     if not rel_paths:
         raise UsageProblem(
@@ -249,48 +356,62 @@ def clean_corpus(
     clash = sorted(RESERVED_OUTPUT_NAMES.intersection(rel_paths))
     if clash:
         raise UsageProblem(f"input file {clash[0]} has the name of an output file of this tool")
-    decoded, failures = _decode_all(root, rel_paths, config, progress)
-    normalized = [normalize_text(d.text, config.normalize) for d, _ in decoded]
-    frequent = _count_frequent_lines(normalized, config)
-    survivors: list[tuple[Document, int]] = []
-    cleaned: list[CleanedText] = []
-    for done, ((document, size), norm) in enumerate(zip(decoded, normalized, strict=True), start=1):
-        result = _guarded(
-            document.source_path, _clean_normalized, document.text, norm, config, frequent
-        )
+    jobs = jobs or default_jobs()
+    root = input_path if input_path.is_dir() else input_path.parent
+    work_dir = Path(output_dir) / WORK_DIR if output_dir is not None else None
+    if work_dir is not None:
+        shutil.rmtree(work_dir, ignore_errors=True)  # left by a killed run
+        work_dir.mkdir(parents=True)
+    try:
+        return _run(rel_paths, root, output_dir, work_dir, config, progress, jobs)
+    finally:
+        if work_dir is not None:
+            shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _run(
+    rel_paths: list[str],
+    root: Path,
+    output_dir: str | Path | None,
+    work_dir: Path | None,
+    config: CleanConfig,
+    progress: Progress | None,
+    jobs: int,
+) -> CleanReport:
+    state = _RunState(str(root), config, frozenset(), str(work_dir) if work_dir else None)
+    frequent, failed = _frequent_lines(rel_paths, state, jobs, progress)
+    state = replace(state, frequent=frequent)
+    todo = [(i, p) for i, p in enumerate(rel_paths) if p not in failed]
+    failures = list(failed.values())
+    processed: list[_Processed] = []
+    parts: dict[str, int] = {}
+    results = map_ordered(_process_guarded, todo, jobs, _init_worker, (state,))
+    for (index, _), result in zip(
+        todo, _with_progress(results, "clean", len(todo), progress), strict=True
+    ):
         if isinstance(result, FileFailure):
             failures.append(result)
         else:
-            survivors.append((document, size))
-            cleaned.append(result)
-        if progress:
-            progress("clean", done, len(decoded))
-    documents = [document for document, _ in survivors]
-    clusters = _find_clusters(documents, cleaned, config)
+            processed.append(result)
+            parts[result.report.doc_id] = index
+    clusters = _find_clusters(processed, config)
     dropped = {member.doc_id for cluster in clusters for member in cluster.dropped}
-    files = tuple(
-        FileReport(
-            doc_id=document.doc_id,
-            source_path=document.source_path,
-            decoding=document.decoding,
-            cleaned=result,
-            status="duplicate" if document.doc_id in dropped else "written",
-            chars_in=len(document.text),
-            bytes_in=size,
-        )
-        for (document, size), result in zip(survivors, cleaned, strict=True)
-    )
-    write_failures = _write_outputs(output_dir, files, config, progress)
-    if write_failures:
+    files = [
+        replace(p.report, status="duplicate") if p.report.doc_id in dropped else p.report
+        for p in processed
+    ]
+    if output_dir is not None and work_dir is not None:
+        write_failures = _place_outputs(Path(output_dir), work_dir, parts, files, config)
         unwritten = {failure.rel_path for failure in write_failures}
-        files = tuple(
-            replace(f, status="failed") if f.source_path in unwritten else f for f in files
-        )
-    failures = sorted(failures + write_failures, key=lambda f: f.rel_path)
-    report = CleanReport(files, tuple(failures), clusters, config)
-    try:
-        write_atomic(output_dir / REPORT_JSON, render_json(report))
-        write_atomic(output_dir / REPORT_MARKDOWN, render_markdown(report))
-    except OSError as error:
-        raise OutputError(f"cannot write the report into {output_dir}: {error}") from error
+        files = [replace(f, status="failed") if f.source_path in unwritten else f for f in files]
+        failures += write_failures
+    report = CleanReport(
+        tuple(files), tuple(sorted(failures, key=lambda f: f.rel_path)), clusters, config
+    )
+    if output_dir is not None:
+        try:
+            write_atomic(Path(output_dir) / REPORT_JSON, render_json(report))
+            write_atomic(Path(output_dir) / REPORT_MARKDOWN, render_markdown(report))
+        except OSError as error:
+            raise OutputError(f"cannot write the report into {output_dir}: {error}") from error
     return report

@@ -27,15 +27,14 @@ def removed_by_class(report: CleanReport) -> Counter[str]:
     """Count removed lines (and fragments) per class over the whole run."""
     counts: Counter[str] = Counter()
     for file in report.files:
-        for removal in file.cleaned.removed:
+        for removal in file.removed:
             counts[removal.category] += 1
     return counts
 
 
 def _file_entry(file: FileReport) -> dict[str, Any]:
-    cleaned = file.cleaned
     removed = []
-    for removal in cleaned.removed:
+    for removal in file.removed:
         entry: dict[str, Any] = {
             "line": removal.line_no,
             "class": removal.category,
@@ -52,12 +51,12 @@ def _file_entry(file: FileReport) -> dict[str, Any]:
         "path": file.source_path,
         "status": file.status,
         "decoding": asdict(file.decoding),
-        "metadata": cleaned.metadata.as_dict(),
-        "lines_in": cleaned.lines_in,
-        "lines_out": cleaned.lines_out,
+        "metadata": file.metadata.as_dict(),
+        "lines_in": file.lines_in,
+        "lines_out": file.lines_out,
         "chars_in": file.chars_in,
-        "chars_out": len(cleaned.text),
-        "normalization": dict(sorted(cleaned.rule_counts.items())),
+        "chars_out": file.chars_out,
+        "normalization": dict(sorted(file.rule_counts.items())),
         "removed_lines": removed,
         "duplicate_blocks": [
             {
@@ -66,26 +65,22 @@ def _file_entry(file: FileReport) -> dict[str, Any]:
                 "paragraphs": block.paragraphs,
                 "similarity": block.similarity,
             }
-            for block in cleaned.duplicate_blocks
+            for block in file.duplicate_blocks
         ],
     }
 
 
 def _totals(report: CleanReport) -> dict[str, Any]:
-    numbers_removed = sum(
-        len(extract_numbers(r.text)) for f in report.files for r in f.cleaned.removed
-    )
+    numbers_removed = sum(len(extract_numbers(r.text)) for f in report.files for r in f.removed)
     return {
         "files_read": report.files_read,
         "files_written": report.files_written,
         "files_skipped": len(report.failures),
         "documents_dropped_as_duplicates": sum(len(c.dropped) for c in report.clusters),
         "duplicate_clusters": len(report.clusters),
-        "documents_with_duplicate_blocks": sum(
-            1 for f in report.files if f.cleaned.duplicate_blocks
-        ),
-        "duplicate_blocks": sum(len(f.cleaned.duplicate_blocks) for f in report.files),
-        "lines_removed": sum(len(f.cleaned.removed) for f in report.files),
+        "documents_with_duplicate_blocks": sum(1 for f in report.files if f.duplicate_blocks),
+        "duplicate_blocks": sum(len(f.duplicate_blocks) for f in report.files),
+        "lines_removed": sum(len(f.removed) for f in report.files),
         "lines_removed_by_class": dict(sorted(removed_by_class(report).items())),
         "numbers_removed": numbers_removed,
     }
@@ -167,7 +162,7 @@ def render_markdown(report: CleanReport) -> str:
             f"{b.similarity:.3f}",
         ]
         for f in report.files
-        for b in f.cleaned.duplicate_blocks
+        for b in f.duplicate_blocks
     ]
     header = ["file", "removed lines", "repeat lines", "paragraphs", "similarity"]
     out += _table(header, block_rows) if block_rows else ["None.", ""]
@@ -214,7 +209,7 @@ def render_summary(report: CleanReport, seconds: float, output: str | None) -> s
         f"  duplicated blocks: {totals['duplicate_blocks']} in "
         f"{totals['documents_with_duplicate_blocks']} document(s)"
     )
-    blocks = [(f.source_path, b) for f in report.files for b in f.cleaned.duplicate_blocks]
+    blocks = [(f.source_path, b) for f in report.files for b in f.duplicate_blocks]
     for path, block in blocks[:SUMMARY_MAX_BLOCKS]:
         lines.append(
             f"    {path}: lines {block.lines[0]}-{block.lines[1]} repeat "

@@ -13,11 +13,14 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 REPORT_JSON = "_report.json"
 REPORT_MARKDOWN = "_report.md"
 CORPUS_JSONL = "corpus.jsonl"
+# Cleaned texts wait here until the duplicate decision; a killed run leaves only
+# this directory behind, and the next run removes it first.
+WORK_DIR = ".cleaner-work"
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -40,14 +43,43 @@ def jsonl_line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def write_jsonl(target: str | Path, records: Iterable[dict[str, Any]]) -> None:
-    """Write records as JSON Lines to a path (atomically) or to standard output (``-``)."""
-    text = "".join(jsonl_line(record) for record in records)
-    if str(target) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    write_atomic(Path(target), text)
+def place_file(part: Path, target: Path) -> None:
+    """Move a finished file from the work directory to its place (same file system: atomic)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(part, target)
+
+
+def finish_jsonl(targets: list[Path], records: Iterable[tuple[dict[str, Any], Path]]) -> None:
+    """Write JSON Lines to each target (``-``: standard output), texts read from their parts.
+
+    Streams record by record, so the corpus is never held in memory; each file
+    target is written under a temporary name and renamed when complete.
+    """
+    streams: list[tuple[IO[bytes], Path | None, str | None]] = []
+    try:
+        for target in targets:
+            if str(target) == "-":
+                streams.append((sys.stdout.buffer, None, None))
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            streams.append((os.fdopen(handle, "wb"), target, temporary))
+        for record, part in records:
+            record["text"] = part.read_text(encoding="utf-8")
+            line = jsonl_line(record).encode("utf-8")
+            for stream, _, _ in streams:
+                stream.write(line)
+        for stream, target, temporary in streams:
+            stream.flush()
+            if target is not None and temporary is not None:
+                os.fsync(stream.fileno())
+                stream.close()
+                os.replace(temporary, target)
+    finally:
+        for stream, target, temporary in streams:
+            if target is not None and temporary is not None:
+                stream.close()
+                Path(temporary).unlink(missing_ok=True)
 
 
 def write_stdout(text: str) -> None:

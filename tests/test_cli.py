@@ -216,3 +216,14 @@ def test_progress_bar_on_request(runner, tmp_path):
     assert "read" in result.stderr and "clean" in result.stderr
     quiet = runner.invoke(cli, [str(SEEDS), str(tmp_path / "out2")])
     assert "read " not in quiet.stderr.splitlines()[0]  # not a terminal: no bar by default
+
+
+def test_run_is_the_default_command(runner, tmp_path):
+    explicit = runner.invoke(cli, ["run", str(SEEDS), str(tmp_path / "a"), "-q"])
+    implicit = runner.invoke(cli, [str(SEEDS), str(tmp_path / "b"), "-q", "--jobs", "1"])
+    assert explicit.exit_code == implicit.exit_code == 0
+    assert (tmp_path / "a" / "_report.json").read_bytes() == (
+        tmp_path / "b" / "_report.json"
+    ).read_bytes()
+    help_text = runner.invoke(cli, ["--help"]).output
+    assert "Commands:" in help_text and "run" in help_text and "--jobs" in help_text

@@ -57,8 +57,12 @@ def test_progress_is_reported_per_stage(tmp_path):
         progress=lambda stage, done, total: calls.append((stage, done, total)),
     )
     stages = [c[0] for c in calls]
-    assert stages == ["read"] * 5 + ["clean"] * 5 + ["write"] * 5
-    assert calls[4] == ("read", 5, 5)
+    assert stages == ["scan"] * 5 + ["clean"] * 5
+    assert calls[4] == ("scan", 5, 5)
+    calls.clear()
+    config = CleanConfig(boilerplate=BoilerplateConfig(corpus_min_docs=0))
+    clean_corpus(SEEDS, tmp_path / "out2", config, progress=lambda *call: calls.append(call))
+    assert [c[0] for c in calls] == ["clean"] * 5  # no corpus pass, no second reading
 
 
 def test_library_raises_cleaner_error_not_exit(tmp_path):
@@ -99,11 +103,48 @@ def test_corpus_frequent_lines_need_enough_documents(tmp_path):
         (source / f"{index}.txt").write_text(body + "\n" + footer + "\n", encoding="utf-8")
     report = clean_corpus(source, tmp_path / "out")
     for file in report.files:
-        assert [r.category for r in file.cleaned.removed if r.text == footer] == ["corpus-frequent"]
+        assert [r.category for r in file.removed if r.text == footer] == ["corpus-frequent"]
     report = clean_corpus(
         source, tmp_path / "out2", CleanConfig(boilerplate=BoilerplateConfig(corpus_min_docs=6))
     )
     for file in report.files:
-        categories = [r.category for r in file.cleaned.removed if r.text == footer]
+        categories = [r.category for r in file.removed if r.text == footer]
         # In 001 the footer follows "相关阅读：" and goes as a related link.
         assert categories == (["related"] if file.source_path == "1.txt" else [])
+
+
+def test_jobs_do_not_change_the_result(tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    text = seed_path("002").read_text(encoding="utf-8")
+    for index, path in enumerate(sorted(SEEDS.glob("*.txt")) * 8):
+        body = path.read_text(encoding="utf-8")
+        (source / f"{index:02d}.txt").write_text(
+            body if index % 3 else body + text[:200], encoding="utf-8"
+        )
+    outputs = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        clean_corpus(source, out, jobs=jobs)
+        outputs.append(
+            {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))}
+        )
+    assert outputs[0] == outputs[1]
+    assert len(outputs[0]) > 2
+
+
+def test_a_killed_runs_work_directory_is_cleared(tmp_path):
+    out = tmp_path / "out"
+    (out / ".cleaner-work").mkdir(parents=True)
+    (out / ".cleaner-work" / "000000003").write_text("half a file")
+    clean_corpus(SEEDS, out)
+    assert not (out / ".cleaner-work").exists()
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [p.name for p in SEEDS.glob("*.txt")] + ["_report.json", "_report.md"]
+    )
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    report = clean_corpus(SEEDS, None)
+    assert report.files_written == 5
+    assert list(tmp_path.iterdir()) == []

@@ -21,7 +21,7 @@ def test_json_lists_every_removed_line_with_class_rule_and_numbers(seed_run):
     assert by_line[5]["numbers"] == ["2023", "01", "20", "10", "33"]
     assert by_line[121]["class"] == "page-tools"
     assert by_line[127]["class"] == "duplicate"
-    total = sum(len(f.cleaned.removed) for f in report.files)
+    total = sum(len(f.removed) for f in report.files)
     assert data["totals"]["lines_removed"] == total
     assert sum(data["totals"]["lines_removed_by_class"].values()) == total
     assert entry["decoding"] == {

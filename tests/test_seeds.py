@@ -134,7 +134,7 @@ def test_numbers_are_facts(seed_run):
         raw = (SEEDS / file.source_path).read_text(encoding="utf-8")
         before = Counter(extract_numbers(normalize_text(raw).text))
         after = Counter(extract_numbers((out / file.source_path).read_text(encoding="utf-8")))
-        removed = Counter(n for r in file.cleaned.removed for n in extract_numbers(r.text))
+        removed = Counter(n for r in file.removed for n in extract_numbers(r.text))
         assert before == after + removed, file.source_path
 
 

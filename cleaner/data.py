@@ -297,6 +297,15 @@ class DuplicateBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class QualityWarning:
+    """Something a person should look at in a kept line (``kind`` says what)."""
+
+    line_no: int
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class ClusterMember:
     """A document dropped as a near-duplicate of a cluster's kept document."""
 
@@ -327,6 +336,7 @@ class CleanedText:
     rule_counts: dict[str, int]
     lines_in: int
     lines_out: int
+    warnings: tuple[QualityWarning, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +355,7 @@ class FileReport:
     chars_in: int
     chars_out: int
     bytes_in: int
+    warnings: tuple[QualityWarning, ...] = ()
     status: Literal["written", "duplicate", "failed"] = "written"
 
 

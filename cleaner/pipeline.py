@@ -37,6 +37,7 @@ from .decode import decode_file
 from .dedup import DIGITS_RE, find_duplicate_blocks, find_near_duplicates, shingle_set, signature
 from .errors import OutputError, UsageProblem
 from .normalize import normalize_text
+from .quality import find_quality_warnings
 from .read import find_files, iter_raw_files
 from .report import render_json, render_markdown
 from .write import (
@@ -94,6 +95,7 @@ def _clean_normalized(
         rule_counts=normalized.rule_counts,
         lines_in=len(counted_lines),
         lines_out=len(kept),
+        warnings=find_quality_warnings(kept),
     )
 
 
@@ -222,6 +224,7 @@ def _file_report(
         chars_in=chars_in,
         chars_out=len(cleaned.text),
         bytes_in=bytes_in,
+        warnings=cleaned.warnings,
     )
 
 

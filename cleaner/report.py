@@ -58,6 +58,7 @@ def _file_entry(file: FileReport) -> dict[str, Any]:
         "chars_out": file.chars_out,
         "normalization": dict(sorted(file.rule_counts.items())),
         "removed_lines": removed,
+        "warnings": [{"line": w.line_no, "kind": w.kind, "text": w.text} for w in file.warnings],
         "duplicate_blocks": [
             {
                 "lines": list(block.lines),
@@ -83,6 +84,7 @@ def _totals(report: CleanReport) -> dict[str, Any]:
         "lines_removed": sum(len(f.removed) for f in report.files),
         "lines_removed_by_class": dict(sorted(removed_by_class(report).items())),
         "numbers_removed": numbers_removed,
+        "warnings": sum(len(f.warnings) for f in report.files),
     }
 
 

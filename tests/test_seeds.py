@@ -175,3 +175,14 @@ def test_committed_cleaned_is_current(seed_run, request):
     assert sorted(p.name for p in CLEANED.iterdir()) == produced
     for name in produced:
         assert (CLEANED / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_002_units_without_figures_are_warned(seed_run):
+    _, _, data = seed_run
+    warnings = _file_entry(data, "002")["warnings"]
+    assert {w["kind"] for w in warnings} == {"unit-without-figure"}
+    assert any(
+        w["line"] == 3 and w["text"].endswith("\u6536\u5165\u4ebf\u5143") for w in warnings
+    )  # 收入亿元
+    assert data["totals"]["warnings"] == sum(len(f["warnings"]) for f in data["files"])
+    assert all(not f["warnings"] for f in data["files"] if not f["path"].startswith("002_"))

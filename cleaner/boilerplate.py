@@ -111,8 +111,24 @@ def strip_boilerplate(
         _mark_related_tail(lines, verdicts)
         _mark_beside_boilerplate(lines, verdicts)
     title_index = _find_title(lines, verdicts)
-    if config.enabled and title_index is not None:
-        _mark_title_echoes(lines, verdicts, title_index)
+    # Attributions are cut before titles are compared, so a title repeated with
+    # "（王 涛）" after it is still a repeat (and a second cleaning finds nothing).
+    texts = list(lines)
+    fragments: dict[int, str] = {}
+    if config.enabled:
+        for index, line in enumerate(lines):
+            if index not in verdicts and index != title_index and line.strip():
+                texts[index], fragment = _strip_attribution(line)
+                if not fragment:
+                    continue
+                # What is left is judged again: "中（王 涛）" leaves a page-tool word.
+                rest = classify_line(texts[index], frozenset(), config)
+                if rest or not texts[index].strip():
+                    verdicts[index] = rest or ("attribution", "trailing-names")
+                else:
+                    fragments[index] = fragment
+        if title_index is not None:
+            _mark_title_echoes(texts, verdicts, title_index)
     removed: list[Removal] = []
     kept: list[Line] = []
     for index, line in enumerate(lines):
@@ -120,15 +136,12 @@ def strip_boilerplate(
         if index in verdicts:
             category, rule = verdicts[index]
             removed.append(Removal(line_no, line, category, rule))
-            continue
-        if not line.strip():
-            continue
-        text = line
-        if config.enabled and index != title_index:
-            text, fragment = _strip_attribution(text)
-            if fragment:
-                removed.append(Removal(line_no, fragment, "attribution", "trailing-names", True))
-        kept.append(Line(line_no, text))
+        elif line.strip():
+            if index in fragments:
+                removed.append(
+                    Removal(line_no, fragments[index], "attribution", "trailing-names", True)
+                )
+            kept.append(Line(line_no, texts[index]))
     title = lines[title_index].strip() if title_index is not None else None
     metadata = read_metadata(removed, title, raw_lines)
     return Stripped(tuple(kept), tuple(removed), metadata)
@@ -336,8 +349,18 @@ def _is_anchor(verdict: tuple[str, str] | None) -> bool:
 
 
 def _strip_attribution(line: str) -> tuple[str, str]:
-    """Split a trailing spaced-names attribution off a line: ``(text, fragment)``."""
-    match = R.ATTRIBUTION_RE.search(line)
-    if not match or match.start() == 0:
-        return line, ""
-    return line[: match.start()].rstrip(), match.group(0).strip()
+    """Split trailing spaced-names attributions off a line: ``(text, fragment)``.
+
+    All of them go at once ("…（王 涛）（赵 冉）"), so cleaning the result again
+    finds nothing more to cut.
+
+    >>> _strip_attribution("完成。（王 涛）(赵 冉)")
+    ('完成。', '（王 涛）(赵 冉)')
+    """
+    text = line
+    while True:
+        match = R.ATTRIBUTION_RE.search(text)
+        if not match or match.start() == 0:
+            break
+        text = text[: match.start()].rstrip()
+    return text, line[len(text) :].strip()

@@ -38,7 +38,7 @@ from .dedup import DIGITS_RE, find_duplicate_blocks, find_near_duplicates, shing
 from .errors import OutputError, UsageProblem
 from .normalize import normalize_text
 from .quality import find_quality_warnings
-from .read import find_files, iter_raw_files
+from .read import iter_raw_files, printable_path, scan_files
 from .report import render_json, render_markdown
 from .write import (
     CORPUS_JSONL,
@@ -151,7 +151,7 @@ def _guarded(rel_path: str, stage: Callable[..., Any], *args: Any) -> Any:
         return stage(*args)
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the corpus
         reason = f"internal error ({type(error).__name__}: {error}); please report it"
-        return FileFailure(rel_path, reason)
+        return FileFailure(printable_path(rel_path), reason)
 
 
 def _read_and_normalize(rel_path: str) -> tuple[Any, Normalized | None, int]:
@@ -159,10 +159,10 @@ def _read_and_normalize(rel_path: str) -> tuple[Any, Normalized | None, int]:
     state = _STATE["run"]
     (raw,) = iter_raw_files(Path(state.root), [rel_path])
     if isinstance(raw, FileFailure):
-        return raw, None, 0
+        return replace(raw, rel_path=printable_path(rel_path)), None, 0
     document = decode_file(raw, state.config.sample_bytes)
     if isinstance(document, FileFailure):
-        return document, None, len(raw.data)
+        return replace(document, rel_path=printable_path(rel_path)), None, len(raw.data)
     return document, normalize_text(document.text, state.config.normalize), len(raw.data)
 
 
@@ -189,12 +189,16 @@ def _process_file(job: tuple[int, str]) -> _Processed | FileFailure:
     if normalized is None:
         return document  # type: ignore[no-any-return]
     cleaned = _clean_normalized(document.text, normalized, state.config, state.frequent)
+    name = printable_path(rel_path)
     if state.work_dir is not None:
-        write_atomic(Path(state.work_dir) / f"{index:09d}", cleaned.text)
+        try:
+            write_atomic(Path(state.work_dir) / f"{index:09d}", cleaned.text)
+        except OSError as error:  # a full or read-only disk: this file is not written
+            return FileFailure(name, f"cannot write output: {error.strerror or error}")
     dedup = state.config.dedup
     shingles = shingle_set(cleaned.text, dedup.shingle_chars) if dedup.documents else set()
     return _Processed(
-        report=_file_report(document.doc_id, document.decoding, cleaned, len(document.text), size),
+        report=_file_report(name, document.decoding, cleaned, len(document.text), size),
         signature=signature(shingles, dedup) if shingles else None,
         masked_key=line_key(DIGITS_RE.sub("0", cleaned.text)),
     )
@@ -293,30 +297,39 @@ def _find_clusters(
 def _place_outputs(
     output_dir: Path,
     work_dir: Path,
-    parts: dict[str, int],
-    files: list[FileReport],
+    kept: list[tuple[int, str, FileReport]],
     config: CleanConfig,
 ) -> list[FileFailure]:
-    """Move kept texts from the work directory into place (or into JSON Lines)."""
+    """Move kept texts (index, input path, report) from the work directory into place."""
     failures: list[FileFailure] = []
-    written = [f for f in files if f.status == "written"]
     if config.output_format == "jsonl" or config.jsonl_path:
         targets = [output_dir / CORPUS_JSONL] if config.output_format == "jsonl" else []
         if config.jsonl_path:
-            targets.append(Path(config.jsonl_path) if config.jsonl_path != "-" else Path("-"))
+            targets.append(Path(config.jsonl_path))
+        records = ((jsonl_record(f), work_dir / f"{index:09d}") for index, _, f in kept)
         try:
-            finish_jsonl(
-                targets, ((jsonl_record(f), work_dir / f"{parts[f.doc_id]:09d}") for f in written)
-            )
+            finish_jsonl(targets, records)
         except OSError as error:
-            raise OutputError(f"cannot write JSON Lines: {error}") from error
+            raise OutputError(f"cannot write JSON Lines: {error.strerror or error}") from error
     if config.output_format == "text":
-        for file in written:
+        placed: set[tuple[int, int]] = set()
+        for index, rel_path, file in kept:
+            target = output_dir / rel_path
             try:
-                place_file(work_dir / f"{parts[file.doc_id]:09d}", output_dir / file.source_path)
+                if target.exists() and _identity(target) in placed:
+                    # Two inputs, one output (a case-insensitive file system): keep the first.
+                    raise FileExistsError(0, f"{printable_path(rel_path)} was already written")
+                place_file(work_dir / f"{index:09d}", target)
+                placed.add(_identity(target))
             except OSError as error:
-                failures.append(FileFailure(file.source_path, f"cannot write output: {error}"))
+                reason = f"cannot write output: {error.strerror or error}"
+                failures.append(FileFailure(file.source_path, reason))
     return failures
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_dev, status.st_ino
 
 
 def jsonl_record(file: FileReport, text: str = "") -> dict[str, Any]:
@@ -351,7 +364,7 @@ def clean_corpus(
         raise UsageProblem(f"input {input_path} does not exist")
     if output_dir is not None:
         check_paths(input_path, Path(output_dir))
-    rel_paths = find_files(input_path, config.glob)
+    rel_paths, passed_over = scan_files(input_path, config.glob)
     if not rel_paths:
         raise UsageProblem(
             f"no files match {config.glob!r} under {input_path}; use --glob to choose other files"
@@ -364,9 +377,15 @@ def clean_corpus(
     work_dir = Path(output_dir) / WORK_DIR if output_dir is not None else None
     if work_dir is not None:
         shutil.rmtree(work_dir, ignore_errors=True)  # left by a killed run
-        work_dir.mkdir(parents=True)
+        try:
+            work_dir.mkdir(parents=True)
+        except OSError as error:
+            raise OutputError(
+                f"cannot write into the output directory {output_dir}: "
+                f"{error.strerror or error}; choose a writable directory"
+            ) from error
     try:
-        return _run(rel_paths, root, output_dir, work_dir, config, progress, jobs)
+        return _run(rel_paths, passed_over, root, output_dir, work_dir, config, progress, jobs)
     finally:
         if work_dir is not None:
             shutil.rmtree(work_dir, ignore_errors=True)
@@ -374,6 +393,7 @@ def clean_corpus(
 
 def _run(
     rel_paths: list[str],
+    passed_over: list[FileFailure],
     root: Path,
     output_dir: str | Path | None,
     work_dir: Path | None,
@@ -385,26 +405,30 @@ def _run(
     frequent, failed = _frequent_lines(rel_paths, state, jobs, progress)
     state = replace(state, frequent=frequent)
     todo = [(i, p) for i, p in enumerate(rel_paths) if p not in failed]
-    failures = list(failed.values())
-    processed: list[_Processed] = []
-    parts: dict[str, int] = {}
+    failures = [replace(f, rel_path=printable_path(f.rel_path)) for f in passed_over]
+    failures += failed.values()
+    entries: list[tuple[int, str, _Processed]] = []
     results = map_ordered(_process_guarded, todo, jobs, _init_worker, (state,))
-    for (index, _), result in zip(
+    for (index, rel_path), result in zip(
         todo, _with_progress(results, "clean", len(todo), progress), strict=True
     ):
         if isinstance(result, FileFailure):
             failures.append(result)
         else:
-            processed.append(result)
-            parts[result.report.doc_id] = index
-    clusters = _find_clusters(processed, config)
+            entries.append((index, rel_path, result))
+    clusters = _find_clusters([processed for _, _, processed in entries], config)
     dropped = {member.doc_id for cluster in clusters for member in cluster.dropped}
     files = [
         replace(p.report, status="duplicate") if p.report.doc_id in dropped else p.report
-        for p in processed
+        for _, _, p in entries
     ]
     if output_dir is not None and work_dir is not None:
-        write_failures = _place_outputs(Path(output_dir), work_dir, parts, files, config)
+        kept = [
+            (index, rel_path, file)
+            for (index, rel_path, _), file in zip(entries, files, strict=True)
+            if file.status == "written"
+        ]
+        write_failures = _place_outputs(Path(output_dir), work_dir, kept, config)
         unwritten = {failure.rel_path for failure in write_failures}
         files = [replace(f, status="failed") if f.source_path in unwritten else f for f in files]
         failures += write_failures

@@ -36,6 +36,53 @@ def input_root(path: Path) -> Path:
     return path.parent if path.is_file() else path
 
 
+def printable_path(rel_path: str) -> str:
+    r"""Return a path fit for reports and messages: undecodable name bytes as ``\xNN``.
+
+    File names that are not valid UTF-8 reach Python as lone surrogates; they are
+    kept as they are for reading and writing, and shown escaped.
+
+    >>> printable_path("bad" + b"\xff".decode("utf-8", "surrogateescape") + ".txt")
+    'bad\\xff.txt'
+    """
+    return rel_path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def scan_files(root: Path, pattern: str = DEFAULT_PATTERN) -> tuple[list[str], list[FileFailure]]:
+    """Like ``find_files``, and also say which matching names were passed over and why.
+
+    Symbolic links out of the input, broken links, special files and unreadable
+    directories are reported rather than silently skipped.
+    """
+    if root.is_file():
+        return [root.name], []
+    files = find_files(root, pattern)
+    listed = set(files)
+    skipped: list[FileFailure] = []
+    matcher = glob_to_regex(pattern)
+
+    def unreadable(error: OSError) -> None:
+        rel = Path(error.filename).relative_to(root).as_posix() if error.filename else "?"
+        skipped.append(FileFailure(rel, f"cannot read directory: {_describe(error)}"))
+
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unreadable):
+        dirnames.sort()
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        for name in sorted(filenames):
+            rel_path = name if rel_dir == "." else f"{rel_dir}/{name}"
+            if rel_path not in listed and matcher.fullmatch(rel_path):
+                skipped.append(FileFailure(rel_path, _why_passed_over(os.path.join(dirpath, name))))
+    return files, sorted(skipped, key=lambda f: f.rel_path)
+
+
+def _why_passed_over(path: str) -> str:
+    if os.path.islink(path):
+        if not os.path.exists(path):
+            return "broken symbolic link"
+        return "symbolic link to a file outside the input (not followed)"
+    return "not a regular file (FIFO, socket or device)"
+
+
 def find_files(root: Path, pattern: str = DEFAULT_PATTERN) -> list[str]:
     """List the regular files under ``root`` that match ``pattern``, sorted by relative path.
 

@@ -23,11 +23,22 @@ CORPUS_JSONL = "corpus.jsonl"
 WORK_DIR = ".cleaner-work"
 
 
+def _file_mode() -> int:
+    """Return the mode a new file gets here (mkstemp's own 0600 would hide outputs)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+FILE_MODE = _file_mode()
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text to ``path`` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(handle, FILE_MODE)
         with os.fdopen(handle, "wb") as stream:
             stream.write(text.encode("utf-8"))
             stream.flush()
@@ -63,6 +74,7 @@ def finish_jsonl(targets: list[Path], records: Iterable[tuple[dict[str, Any], Pa
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            os.fchmod(handle, FILE_MODE)
             streams.append((os.fdopen(handle, "wb"), target, temporary))
         for record, part in records:
             record["text"] = part.read_text(encoding="utf-8")

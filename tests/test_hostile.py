@@ -10,10 +10,10 @@ import stat
 from pathlib import Path
 
 import pytest
+from conftest import seed_path
 
 from cleaner import clean_corpus
 from cleaner.cli import cli
-from conftest import seed_path
 
 
 def corpus(tmp_path: Path) -> Path:

@@ -45,6 +45,7 @@ from .write import (
     REPORT_JSON,
     REPORT_MARKDOWN,
     WORK_DIR,
+    clear_stale_temporaries,
     finish_jsonl,
     place_file,
     write_atomic,
@@ -379,6 +380,7 @@ def clean_corpus(
         shutil.rmtree(work_dir, ignore_errors=True)  # left by a killed run
         try:
             work_dir.mkdir(parents=True)
+            clear_stale_temporaries(Path(output_dir), RESERVED_OUTPUT_NAMES)
         except OSError as error:
             raise OutputError(
                 f"cannot write into the output directory {output_dir}: "

@@ -21,6 +21,14 @@ CORPUS_JSONL = "corpus.jsonl"
 # Cleaned texts wait here until the duplicate decision; a killed run leaves only
 # this directory behind, and the next run removes it first.
 WORK_DIR = ".cleaner-work"
+TEMP_SUFFIX = ".tmp"
+
+
+def clear_stale_temporaries(output_dir: Path, names: Iterable[str]) -> None:
+    """Remove the temporary files a killed run left beside the given outputs."""
+    for name in names:
+        for stale in output_dir.glob(f".{name}.*{TEMP_SUFFIX}"):
+            stale.unlink(missing_ok=True)
 
 
 def _file_mode() -> int:
@@ -36,7 +44,9 @@ FILE_MODE = _file_mode()
 def write_atomic(path: Path, text: str) -> None:
     """Write UTF-8 text to ``path`` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent
+    )
     try:
         os.fchmod(handle, FILE_MODE)
         with os.fdopen(handle, "wb") as stream:
@@ -73,7 +83,9 @@ def finish_jsonl(targets: list[Path], records: Iterable[tuple[dict[str, Any], Pa
                 streams.append((sys.stdout.buffer, None, None))
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            handle, temporary = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
+            )
             os.fchmod(handle, FILE_MODE)
             streams.append((os.fdopen(handle, "wb"), target, temporary))
         for record, part in records:

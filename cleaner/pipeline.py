@@ -16,29 +16,24 @@ from __future__ import annotations
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ._parallel import default_jobs, map_ordered
-from .boilerplate import corpus_candidate, edge_zone, line_key, strip_boilerplate
+from ._workers import Processed, RunState, init_worker, process_guarded, scan_guarded
 from .data import (
     CleanConfig,
-    CleanedText,
     CleanReport,
     ClusterMember,
-    Decoding,
     DuplicateCluster,
     FileFailure,
     FileReport,
-    Normalized,
 )
-from .decode import decode_file
-from .dedup import DIGITS_RE, find_duplicate_blocks, find_near_duplicates, shingle_set, signature
+from .dedup import find_near_duplicates
+from .document import clean_text as clean_text
 from .errors import OutputError, UsageProblem
-from .normalize import normalize_text
-from .quality import find_quality_warnings
-from .read import iter_raw_files, printable_path, scan_files
+from .read import printable_path, scan_files
 from .report import render_json, render_markdown
 from .write import (
     CORPUS_JSONL,
@@ -54,50 +49,6 @@ from .write import (
 # progress(stage, done, total): called after each file of a stage.
 Progress = Callable[[str, int, int], None]
 RESERVED_OUTPUT_NAMES = frozenset({REPORT_JSON, REPORT_MARKDOWN, CORPUS_JSONL})
-
-
-def clean_text(
-    text: str,
-    config: CleanConfig = CleanConfig(),
-    frequent_keys: frozenset[int] = frozenset(),
-) -> CleanedText:
-    r"""Clean one document's text: normalize, strip boilerplate, drop repeated blocks.
-
-    >>> result = clean_text("当前位置：首页 > 要闻\n医保惠民\n全市参保714.9 万人。")
-    >>> result.text
-    '医保惠民\n全市参保714.9万人。\n'
-    >>> [(r.line_no, r.category) for r in result.removed]
-    [(1, 'navigation')]
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _clean_normalized(text, normalize_text(text, config.normalize), config, frequent_keys)
-
-
-def _clean_normalized(
-    raw_text: str, normalized: Normalized, config: CleanConfig, frequent_keys: frozenset[int]
-) -> CleanedText:
-    lines = normalized.text.split("\n")
-    raw_lines = raw_text.split("\n")
-    stripped = strip_boilerplate(lines, config.boilerplate, frequent_keys, raw_lines)
-    kept = stripped.lines
-    blocks: tuple[Any, ...] = ()
-    duplicate_removals: tuple[Any, ...] = ()
-    if config.dedup.blocks:
-        kept, blocks, duplicate_removals = find_duplicate_blocks(kept, config.dedup)
-    removed = tuple(
-        sorted(stripped.removed + duplicate_removals, key=lambda r: (r.line_no, r.partial))
-    )
-    counted_lines = raw_lines[:-1] if raw_lines and raw_lines[-1] == "" else raw_lines
-    return CleanedText(
-        text="".join(line.text + "\n" for line in kept),
-        metadata=stripped.metadata,
-        removed=removed,
-        duplicate_blocks=blocks,
-        rule_counts=normalized.rule_counts,
-        lines_in=len(counted_lines),
-        lines_out=len(kept),
-        warnings=find_quality_warnings(kept),
-    )
 
 
 def check_paths(input_path: Path, output_dir: Path) -> None:
@@ -117,122 +68,6 @@ def check_paths(input_path: Path, output_dir: Path) -> None:
         )
 
 
-# --------------------------------------------------------------------------- workers
-
-
-@dataclass(frozen=True, slots=True)
-class _RunState:
-    """What every worker needs to know, sent once per process."""
-
-    root: str
-    config: CleanConfig
-    frequent: frozenset[int]
-    work_dir: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Processed:
-    """A cleaned file as the main process keeps it: no text, only what decisions need."""
-
-    report: FileReport
-    signature: Any  # datasketch MinHash, or None for an empty document
-    masked_key: int  # key of the text with every number masked ("only figures differ")
-
-
-_STATE: dict[str, _RunState] = {}
-
-
-def _init_worker(state: _RunState) -> None:
-    _STATE["run"] = state
-
-
-def _guarded(rel_path: str, stage: Callable[..., Any], *args: Any) -> Any:
-    """Run one file through a stage; a crash becomes that file's failure, not the run's."""
-    try:
-        return stage(*args)
-    except Exception as error:  # noqa: BLE001 - one bad file must not stop the corpus
-        reason = f"internal error ({type(error).__name__}: {error}); please report it"
-        return FileFailure(printable_path(rel_path), reason)
-
-
-def _read_and_normalize(rel_path: str) -> tuple[Any, Normalized | None, int]:
-    """Return (document or failure, normalized text, size in bytes) of one file."""
-    state = _STATE["run"]
-    (raw,) = iter_raw_files(Path(state.root), [rel_path])
-    if isinstance(raw, FileFailure):
-        return replace(raw, rel_path=printable_path(rel_path)), None, 0
-    document = decode_file(raw, state.config.sample_bytes)
-    if isinstance(document, FileFailure):
-        return replace(document, rel_path=printable_path(rel_path)), None, len(raw.data)
-    return document, normalize_text(document.text, state.config.normalize), len(raw.data)
-
-
-def _scan_file(rel_path: str) -> frozenset[int] | FileFailure:
-    """Pass 1: the keys of the short lines at the edges of one file."""
-    state = _STATE["run"]
-    document, normalized, _ = _read_and_normalize(rel_path)
-    if normalized is None:
-        return document  # type: ignore[no-any-return]
-    lines = normalized.text.split("\n")
-    zone = edge_zone(lines, state.config.boilerplate.corpus_zone_lines)
-    return frozenset(
-        line_key(lines[i].strip())
-        for i in zone
-        if corpus_candidate(lines[i], state.config.boilerplate)
-    )
-
-
-def _process_file(job: tuple[int, str]) -> _Processed | FileFailure:
-    """Pass 2: clean one file, write its text to the work directory, return its record."""
-    index, rel_path = job
-    state = _STATE["run"]
-    document, normalized, size = _read_and_normalize(rel_path)
-    if normalized is None:
-        return document  # type: ignore[no-any-return]
-    cleaned = _clean_normalized(document.text, normalized, state.config, state.frequent)
-    name = printable_path(rel_path)
-    if state.work_dir is not None:
-        try:
-            write_atomic(Path(state.work_dir) / f"{index:09d}", cleaned.text)
-        except OSError as error:  # a full or read-only disk: this file is not written
-            return FileFailure(name, f"cannot write output: {error.strerror or error}")
-    dedup = state.config.dedup
-    shingles = shingle_set(cleaned.text, dedup.shingle_chars) if dedup.documents else set()
-    return _Processed(
-        report=_file_report(name, document.decoding, cleaned, len(document.text), size),
-        signature=signature(shingles, dedup) if shingles else None,
-        masked_key=line_key(DIGITS_RE.sub("0", cleaned.text)),
-    )
-
-
-def _process_guarded(job: tuple[int, str]) -> _Processed | FileFailure:
-    return _guarded(job[1], _process_file, job)  # type: ignore[no-any-return]
-
-
-def _scan_guarded(rel_path: str) -> frozenset[int] | FileFailure:
-    return _guarded(rel_path, _scan_file, rel_path)  # type: ignore[no-any-return]
-
-
-def _file_report(
-    doc_id: str, decoding: Decoding, cleaned: CleanedText, chars_in: int, bytes_in: int
-) -> FileReport:
-    return FileReport(
-        doc_id=doc_id,
-        source_path=doc_id,
-        decoding=decoding,
-        metadata=cleaned.metadata,
-        removed=cleaned.removed,
-        duplicate_blocks=cleaned.duplicate_blocks,
-        rule_counts=cleaned.rule_counts,
-        lines_in=cleaned.lines_in,
-        lines_out=cleaned.lines_out,
-        chars_in=chars_in,
-        chars_out=len(cleaned.text),
-        bytes_in=bytes_in,
-        warnings=cleaned.warnings,
-    )
-
-
 # --------------------------------------------------------------------------- the run
 
 
@@ -246,7 +81,7 @@ def _with_progress(
 
 
 def _frequent_lines(
-    rel_paths: list[str], state: _RunState, jobs: int, progress: Progress | None
+    rel_paths: list[str], state: RunState, jobs: int, progress: Progress | None
 ) -> tuple[frozenset[int], dict[str, FileFailure]]:
     """Pass 1: count edge lines over the corpus; return the frequent keys and the failures."""
     minimum = state.config.boilerplate.corpus_min_docs
@@ -254,7 +89,7 @@ def _frequent_lines(
         return frozenset(), {}
     counts: Counter[int] = Counter()
     failures: dict[str, FileFailure] = {}
-    results = map_ordered(_scan_guarded, rel_paths, jobs, _init_worker, (state,))
+    results = map_ordered(scan_guarded, rel_paths, jobs, init_worker, (state,))
     for rel_path, keys in zip(
         rel_paths, _with_progress(results, "scan", len(rel_paths), progress), strict=True
     ):
@@ -265,9 +100,7 @@ def _frequent_lines(
     return frozenset(key for key, count in counts.items() if count >= minimum), failures
 
 
-def _find_clusters(
-    processed: list[_Processed], config: CleanConfig
-) -> tuple[DuplicateCluster, ...]:
+def _find_clusters(processed: list[Processed], config: CleanConfig) -> tuple[DuplicateCluster, ...]:
     if not config.dedup.documents or len(processed) < 2:
         return ()
     reports = [p.report for p in processed]
@@ -380,7 +213,7 @@ def clean_corpus(
         shutil.rmtree(work_dir, ignore_errors=True)  # left by a killed run
         try:
             work_dir.mkdir(parents=True)
-            clear_stale_temporaries(Path(output_dir), RESERVED_OUTPUT_NAMES)
+            clear_stale_temporaries(work_dir.parent, RESERVED_OUTPUT_NAMES)
         except OSError as error:
             raise OutputError(
                 f"cannot write into the output directory {output_dir}: "
@@ -403,14 +236,14 @@ def _run(
     progress: Progress | None,
     jobs: int,
 ) -> CleanReport:
-    state = _RunState(str(root), config, frozenset(), str(work_dir) if work_dir else None)
+    state = RunState(str(root), config, frozenset(), str(work_dir) if work_dir else None)
     frequent, failed = _frequent_lines(rel_paths, state, jobs, progress)
     state = replace(state, frequent=frequent)
     todo = [(i, p) for i, p in enumerate(rel_paths) if p not in failed]
     failures = [replace(f, rel_path=printable_path(f.rel_path)) for f in passed_over]
     failures += failed.values()
-    entries: list[tuple[int, str, _Processed]] = []
-    results = map_ordered(_process_guarded, todo, jobs, _init_worker, (state,))
+    entries: list[tuple[int, str, Processed]] = []
+    results = map_ordered(process_guarded, todo, jobs, init_worker, (state,))
     for (index, rel_path), result in zip(
         todo, _with_progress(results, "clean", len(todo), progress), strict=True
     ):

@@ -85,7 +85,7 @@ def test_file_that_vanishes_during_the_run(tmp_path, monkeypatch):
 def test_full_disk_fails_the_file_not_the_run(tmp_path, monkeypatch):
     source = corpus(tmp_path)
     shutil.copy(seed_path("000"), source / "big.txt")
-    import cleaner.pipeline as pipeline
+    import cleaner._workers as pipeline
 
     real = pipeline.write_atomic
 

@@ -15,7 +15,7 @@ from typing import Any
 from .boilerplate import corpus_candidate, edge_zone, line_key
 from .data import CleanConfig, CleanedText, Decoding, FileFailure, FileReport, Normalized
 from .decode import decode_file
-from .dedup import DIGITS_RE, shingle_set, signature
+from .dedup import DIGITS_RE, signature
 from .document import clean_normalized
 from .normalize import normalize_text
 from .read import iter_raw_files, printable_path
@@ -37,8 +37,9 @@ class Processed:
     """A cleaned file as the main process keeps it: no text, only what decisions need."""
 
     report: FileReport
-    signature: Any  # datasketch MinHash, or None for an empty document
+    signature: Any  # MinHash signature (numpy uint32), or None for an empty document
     masked_key: int  # key of the text with every number masked ("only figures differ")
+    text_key: int  # key of the cleaned text
 
 
 _STATE: dict[str, RunState] = {}
@@ -99,11 +100,11 @@ def _process_file(job: tuple[int, str]) -> Processed | FileFailure:
         except OSError as error:  # a full or read-only disk: this file is not written
             return FileFailure(name, f"cannot write output: {error.strerror or error}")
     dedup = state.config.dedup
-    shingles = shingle_set(cleaned.text, dedup.shingle_chars) if dedup.documents else set()
     return Processed(
         report=_file_report(name, document.decoding, cleaned, len(document.text), size),
-        signature=signature(shingles, dedup) if shingles else None,
+        signature=signature(cleaned.text, dedup) if dedup.documents else None,
         masked_key=line_key(DIGITS_RE.sub("0", cleaned.text)),
+        text_key=line_key(cleaned.text),
     )
 
 

@@ -134,6 +134,9 @@ class CleanConfig:
         output_format: ``text`` mirrors the input tree; ``jsonl`` writes one
             ``corpus.jsonl`` into the output directory instead.
         jsonl_path: also write the kept documents as JSON Lines here.
+        index_path: a persistent MinHash index (SQLite file or ``redis://...``):
+            documents that near-duplicate an indexed one are dropped, and the kept
+            ones are added to it.
         sample_bytes: how many bytes the encoding detector looks at when strict
             UTF-8 fails.
 
@@ -146,12 +149,18 @@ class CleanConfig:
     output_format: OutputFormat = "text"
     jsonl_path: str | None = None
     sample_bytes: int = 16384
+    index_path: str | None = None
 
     def __post_init__(self) -> None:
         if self.output_format not in FORMAT_CHOICES:
             raise ValueError(
                 f"output_format must be one of {', '.join(FORMAT_CHOICES)}, "
                 f"not {self.output_format!r}"
+            )
+        if self.index_path and self.dedup.keep == "longest":
+            raise ValueError(
+                "keep 'longest' cannot be used with an index: a document already "
+                "indexed by an earlier run cannot be replaced; use keep 'first'"
             )
         if self.sample_bytes < 1024:
             raise ValueError("sample_bytes must be >= 1024 for a meaningful detection")
@@ -360,6 +369,16 @@ class FileReport:
 
 
 @dataclass(frozen=True, slots=True)
+class IndexDuplicate:
+    """A document dropped because it near-duplicates one kept by an earlier run."""
+
+    doc_id: str
+    indexed_id: str
+    indexed_path: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
 class CleanReport:
     """The outcome of a run: per-file results, skipped files and duplicate clusters."""
 
@@ -367,6 +386,7 @@ class CleanReport:
     failures: tuple[FileFailure, ...]
     clusters: tuple[DuplicateCluster, ...]
     config: CleanConfig
+    index_duplicates: tuple[IndexDuplicate, ...] = ()
 
     @property
     def files_read(self) -> int:

@@ -1,25 +1,34 @@
 """Find duplicated blocks inside a document and near-duplicate documents (MinHash + LSH).
 
 Texts are compared as sets of character n-grams ("shingles"): Chinese has no
-spaces between words, so characters are the natural unit. Candidate pairs come
-from datasketch's ``MinHashLSH``; within a document they are then verified with
-the exact Jaccard similarity of the shingle sets (paragraphs are small), across
-documents with the MinHash estimate. Everything is deterministic: fixed seed,
-documents in sorted order, the first document of a cluster kept.
+spaces between words, so characters are the natural unit. Signatures are
+computed with numpy for many texts at once (``minhash.py``), candidate pairs
+come from LSH banding tuned for the threshold (``lsh.py``); within a document
+they are verified with the exact Jaccard similarity of the shingle sets
+(paragraphs are small), across documents with the estimate, or with the exact
+similarity when the caller can give it. Everything is deterministic: fixed
+seed, documents in sorted order, the first document of a cluster kept.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
+import numpy.typing as npt
 
+from . import lsh, minhash
 from .data import ClusterMember, DedupConfig, DuplicateBlock, DuplicateCluster, Line, Removal
 
 DIGITS_RE = re.compile(r"\d+(?:\.\d+)*")
+# The hashing scheme of the signatures: datasketch 2's "affine32" permutations over a
+# 32-bit base hash of each shingle (see minhash.py). Stored in persistent indexes.
+MINHASH_SCHEME = "affine32"
+# Above this many characters a paragraph is compared by its estimate alone: its
+# shingle set would cost more memory than the comparison is worth.
+EXACT_MAX_CHARS = 20_000
+Signature = npt.NDArray[np.uint32]
 
 
 def shingle_set(text: str, size: int) -> set[str]:
@@ -55,60 +64,55 @@ def jaccard(first: set[str], second: set[str]) -> float:
 MINHASH_SCHEME = "affine32"
 
 
-@functools.cache
-def _permutations(num_perm: int, seed: int) -> Any:
-    """Return datasketch's permutation arrays for a seed, built once (they cost ~0.15 ms)."""
-    return MinHash(num_perm=num_perm, seed=seed, scheme=MINHASH_SCHEME).permutations
+def bands_and_rows(threshold: float, num_perm: int) -> tuple[int, int]:
+    """Return the LSH bands x rows used for a threshold (``lsh.choose_banding``)."""
+    banding = lsh.choose_banding(threshold, num_perm)
+    return banding.bands, banding.rows
 
 
-@functools.cache
-def _bands_and_rows(threshold: float, num_perm: int) -> tuple[int, int]:
-    """Return datasketch's optimal LSH bands x rows, computed once (it integrates numerically)."""
-    index = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return index.b, index.r
-
-
-def signature(shingles: set[str], config: DedupConfig) -> MinHash:
-    """Return the MinHash of a shingle set (datasketch's SHA-1 based 32-bit hash)."""
-    minhash = MinHash(
-        num_perm=config.num_perm,
-        seed=config.seed,
-        permutations=_permutations(config.num_perm, config.seed),
-        scheme=MINHASH_SCHEME,
-    )
-    # Sorted so the byte stream fed to the hash never depends on set order.
-    minhash.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles)])
-    return minhash
-
-
-def _new_index(config: DedupConfig) -> MinHashLSH:
-    params = _bands_and_rows(config.jaccard_threshold, config.num_perm)
-    return MinHashLSH(threshold=config.jaccard_threshold, num_perm=config.num_perm, params=params)
+def signature(text: str, config: DedupConfig) -> Signature | None:
+    """Return the MinHash signature of a text, or None for a text with no characters."""
+    signatures = minhash.signatures([text], config.num_perm, config.shingle_chars, config.seed)
+    return None if bool(minhash.is_empty(signatures)[0]) else signatures[0]
 
 
 def _match_paragraphs(
     paragraphs: Sequence[Line], config: DedupConfig
 ) -> list[tuple[int, float] | None]:
     """For each paragraph, the earlier paragraph it repeats and how similar they are."""
-    sets = [shingle_set(p.text, config.shingle_chars) for p in paragraphs]
+    texts = [p.text for p in paragraphs]
+    signatures = minhash.signatures(texts, config.num_perm, config.shingle_chars, config.seed)
+    keys = lsh.band_keys(signatures, lsh.choose_banding(config.jaccard_threshold, config.num_perm))
+    sets: dict[int, set[str]] = {}
+
+    def similarity(first: int, second: int) -> float:
+        if max(len(texts[first]), len(texts[second])) > EXACT_MAX_CHARS:
+            return minhash.estimate_jaccard(signatures[first], signatures[second])
+        for position in (first, second):
+            if position not in sets:
+                sets[position] = shingle_set(texts[position], config.shingle_chars)
+        return jaccard(sets[first], sets[second])
+
     exact: dict[str, int] = {}
-    index = _new_index(config)
+    buckets: dict[tuple[int, int], list[int]] = {}
     matches: list[tuple[int, float] | None] = []
-    for position, paragraph in enumerate(paragraphs):
-        key = "".join(paragraph.text.split())
+    for position, text in enumerate(texts):
+        key = "".join(text.split())
         if key in exact:
             matches.append((exact[key], 1.0))
             continue
-        minhash = signature(sets[position], config)
+        band_keys = list(enumerate(keys[position].tolist()))
+        candidates = sorted({c for band in band_keys for c in buckets.get(band, ())})
         best: tuple[int, float] | None = None
-        for candidate in sorted(index.query(minhash)):
-            similarity = jaccard(sets[position], sets[candidate])
-            if similarity >= config.jaccard_threshold and (best is None or similarity > best[1]):
-                best = (candidate, similarity)
+        for candidate in candidates:
+            score = similarity(position, candidate)
+            if score >= config.jaccard_threshold and (best is None or score > best[1]):
+                best = (candidate, score)
         matches.append(best)
         if best is None:
-            index.insert(position, minhash)
             exact[key] = position
+            for band in band_keys:
+                buckets.setdefault(band, []).append(position)
     return matches
 
 
@@ -159,69 +163,48 @@ def find_duplicate_blocks(
     return kept, tuple(blocks), removals
 
 
-class _UnionFind:
-    """Disjoint sets over 0..n-1; the root of a set is its smallest member."""
-
-    def __init__(self, size: int) -> None:
-        self.parent = list(range(size))
-
-    def find(self, item: int) -> int:
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def union(self, first: int, second: int) -> None:
-        root_a, root_b = self.find(first), self.find(second)
-        if root_a != root_b:
-            self.parent[max(root_a, root_b)] = min(root_a, root_b)
+ExactJaccard = Callable[[int, int], float]
 
 
 def find_near_duplicates(
     doc_ids: Sequence[str],
-    signatures: Sequence[MinHash | None],
+    signatures: Sequence[Signature | None],
     lengths: Sequence[int],
     config: DedupConfig = DedupConfig(),
+    exact_jaccard: ExactJaccard | None = None,
 ) -> tuple[DuplicateCluster, ...]:
     """Group near-duplicate documents into clusters and pick the one to keep.
 
     Documents are given in the run's sorted order; a ``None`` signature (an empty
-    document) never joins a cluster. Candidates from LSH are confirmed with the
-    MinHash estimate of the Jaccard similarity.
+    document) never joins a cluster. Candidate pairs from LSH are confirmed with
+    the MinHash estimate, or with ``exact_jaccard(i, j)`` (positions in
+    ``doc_ids``) when given, so no document is dropped for a lucky estimate.
     """
-    index = _new_index(config)
-    for position, minhash in enumerate(signatures):
-        if minhash is not None:
-            index.insert(position, minhash)
-    groups = _UnionFind(len(signatures))
-    for position, minhash in enumerate(signatures):
-        if minhash is None:
-            continue
-        for candidate in index.query(minhash):
-            other = signatures[candidate]
-            if candidate != position and other is not None:
-                if minhash.jaccard(other) >= config.jaccard_threshold:
-                    groups.union(position, candidate)
-    members: dict[int, list[int]] = {}
-    for position in range(len(signatures)):
-        members.setdefault(groups.find(position), []).append(position)
+    signed = [position for position, sig in enumerate(signatures) if sig is not None]
+    if len(signed) < 2:
+        return ()
+    matrix = np.stack([sig for sig in signatures if sig is not None])
+    exact = None
+    if exact_jaccard is not None:
+
+        def exact(first: int, second: int) -> float:
+            return exact_jaccard(signed[first], signed[second])
+
+    groups = lsh.find_clusters(matrix, config.jaccard_threshold, exact_jaccard=exact)
     clusters = []
-    for root in sorted(members):
-        group = members[root]
-        if len(group) < 2:
-            continue
-        kept = group[0]
+    for group in groups:
+        members = [signed[member] for member in group]
+        kept = members[0]
         if config.keep == "longest":
-            kept = max(group, key=lambda i: (lengths[i], -i))
+            kept = max(members, key=lambda i: (lengths[i], -i))
         kept_signature = signatures[kept]
-        assert kept_signature is not None  # only signed documents are ever united
+        assert kept_signature is not None  # only signed documents are ever grouped
         dropped = []
-        for position in group:
+        for position in members:
             other = signatures[position]
-            if position == kept or other is None:
-                continue
-            similarity = round(float(kept_signature.jaccard(other)), 3)
-            dropped.append(ClusterMember(doc_ids[position], similarity))
+            if position != kept and other is not None:
+                estimate = minhash.estimate_jaccard(kept_signature, other)
+                dropped.append(ClusterMember(doc_ids[position], round(estimate, 3)))
         clusters.append(DuplicateCluster(doc_ids[kept], tuple(dropped)))
     return tuple(clusters)
 

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .errors import CleanerError
+from .errors import CleanerError, UsageProblem
 
 SCHEMA_VERSION = 1
 # Signature values of these datasketch schemes fit 32 bits, so they are stored in 4
@@ -45,7 +45,7 @@ Signature = npt.NDArray[np.uint64]
 StoredDoc = tuple[str, str, Signature]
 
 
-class IndexMismatch(CleanerError):
+class IndexMismatch(UsageProblem):
     """An existing index was built with other MinHash settings, or is not an index."""
 
 

@@ -25,14 +25,15 @@ from ._workers import Processed, RunState, init_worker, process_guarded, scan_gu
 from .data import (
     CleanConfig,
     CleanReport,
-    ClusterMember,
     DuplicateCluster,
     FileFailure,
     FileReport,
+    IndexDuplicate,
 )
-from .dedup import find_near_duplicates
+from .dedup import find_near_duplicates, jaccard, shingle_set
 from .document import clean_text as clean_text
 from .errors import OutputError, UsageProblem
+from .incremental import add_to_index, deduplicate_with_index
 from .read import printable_path, scan_files
 from .report import render_json, render_markdown
 from .write import (
@@ -100,32 +101,60 @@ def _frequent_lines(
     return frozenset(key for key, count in counts.items() if count >= minimum), failures
 
 
-def _find_clusters(processed: list[Processed], config: CleanConfig) -> tuple[DuplicateCluster, ...]:
+def _find_clusters(
+    entries: list[tuple[int, str, Processed]], config: CleanConfig, work_dir: Path | None
+) -> tuple[DuplicateCluster, ...]:
+    processed = [p for _, _, p in entries]
     if not config.dedup.documents or len(processed) < 2:
         return ()
     reports = [p.report for p in processed]
+    exact = None
+    if work_dir is not None:
+        exact = _exact_jaccard(work_dir, [index for index, _, _ in entries], config)
     clusters = find_near_duplicates(
         [r.doc_id for r in reports],
         [p.signature for p in processed],
         [r.chars_out for r in reports],
         config.dedup,
+        exact,
     )
-    masked = {p.report.doc_id: p.masked_key for p in processed}
+    masked = {p.report.doc_id: (p.masked_key, p.text_key) for p in processed}
+
+    def only_figures_differ(first: str, second: str) -> bool:
+        # Equal once numbers are masked, and not identical.
+        return masked[first][0] == masked[second][0] and masked[first][1] != masked[second][1]
+
     return tuple(
         DuplicateCluster(
             cluster.kept,
             tuple(
-                # Equal once numbers are masked, and not identical: only figures differ.
-                ClusterMember(
-                    m.doc_id,
-                    m.similarity,
-                    masked[cluster.kept] == masked[m.doc_id] and m.similarity < 1.0,
-                )
+                replace(m, differs_only_in_numbers=only_figures_differ(cluster.kept, m.doc_id))
                 for m in cluster.dropped
             ),
         )
         for cluster in clusters
     )
+
+
+# Shingle sets of cleaned texts kept for exact checks; candidates come in runs.
+EXACT_CACHE_DOCUMENTS = 256
+
+
+def _exact_jaccard(
+    work_dir: Path, parts: list[int], config: CleanConfig
+) -> Callable[[int, int], float]:
+    """Return the exact Jaccard similarity of two documents, read back from the work dir."""
+    cache: dict[int, set[str]] = {}
+
+    def shingles(position: int) -> set[str]:
+        if position not in cache:
+            if len(cache) >= EXACT_CACHE_DOCUMENTS:
+                cache.clear()
+            text = (work_dir / f"{parts[position]:09d}").read_text(encoding="utf-8")
+            cache[position] = shingle_set(text, config.dedup.shingle_chars)
+        return cache[position]
+
+    return lambda first, second: jaccard(shingles(first), shingles(second))
 
 
 def _place_outputs(
@@ -142,7 +171,7 @@ def _place_outputs(
             targets.append(Path(config.jsonl_path))
         records = ((jsonl_record(f), work_dir / f"{index:09d}") for index, _, f in kept)
         try:
-            finish_jsonl(targets, records)
+            finish_jsonl(targets, records, work_dir)
         except OSError as error:
             raise OutputError(f"cannot write JSON Lines: {error.strerror or error}") from error
     if config.output_format == "text":
@@ -251,8 +280,17 @@ def _run(
             failures.append(result)
         else:
             entries.append((index, rel_path, result))
-    clusters = _find_clusters([processed for _, _, processed in entries], config)
+    processed = [p for _, _, p in entries]
+    from_index: tuple[IndexDuplicate, ...] = ()
+    to_index: list[Any] = []
+    if config.index_path:
+        clusters, from_index, to_index = deduplicate_with_index(
+            config.index_path, processed, config.dedup
+        )
+    else:
+        clusters = _find_clusters(entries, config, work_dir)
     dropped = {member.doc_id for cluster in clusters for member in cluster.dropped}
+    dropped |= {duplicate.doc_id for duplicate in from_index}
     files = [
         replace(p.report, status="duplicate") if p.report.doc_id in dropped else p.report
         for _, _, p in entries
@@ -267,13 +305,21 @@ def _run(
         unwritten = {failure.rel_path for failure in write_failures}
         files = [replace(f, status="failed") if f.source_path in unwritten else f for f in files]
         failures += write_failures
+        if config.index_path:
+            # Only now, with the files in place: a killed run indexes nothing unwritten.
+            written = [r for r in to_index if r.source_path not in unwritten]
+            add_to_index(config.index_path, written, config.dedup)
     report = CleanReport(
-        tuple(files), tuple(sorted(failures, key=lambda f: f.rel_path)), clusters, config
+        tuple(files),
+        tuple(sorted(failures, key=lambda f: f.rel_path)),
+        clusters,
+        config,
+        from_index,
     )
     if output_dir is not None:
         try:
-            write_atomic(Path(output_dir) / REPORT_JSON, render_json(report))
-            write_atomic(Path(output_dir) / REPORT_MARKDOWN, render_markdown(report))
+            write_atomic(Path(output_dir) / REPORT_JSON, render_json(report), work_dir)
+            write_atomic(Path(output_dir) / REPORT_MARKDOWN, render_markdown(report), work_dir)
         except OSError as error:
             raise OutputError(f"cannot write the report into {output_dir}: {error}") from error
     return report

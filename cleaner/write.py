@@ -41,11 +41,15 @@ def _file_mode() -> int:
 FILE_MODE = _file_mode()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write UTF-8 text to ``path`` through a temporary file and a rename."""
+def write_atomic(path: Path, text: str, temp_dir: Path | None = None) -> None:
+    """Write UTF-8 text to ``path`` through a temporary file and a rename.
+
+    ``temp_dir`` (on the same file system) holds the temporary file instead of
+    ``path``'s folder, so a killed run leaves its debris there, not beside outputs.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent
+        prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=temp_dir or path.parent
     )
     try:
         os.fchmod(handle, FILE_MODE)
@@ -70,7 +74,11 @@ def place_file(part: Path, target: Path) -> None:
     os.replace(part, target)
 
 
-def finish_jsonl(targets: list[Path], records: Iterable[tuple[dict[str, Any], Path]]) -> None:
+def finish_jsonl(
+    targets: list[Path],
+    records: Iterable[tuple[dict[str, Any], Path]],
+    temp_dir: Path | None = None,
+) -> None:
     """Write JSON Lines to each target (``-``: standard output), texts read from their parts.
 
     Streams record by record, so the corpus is never held in memory; each file
@@ -83,8 +91,15 @@ def finish_jsonl(targets: list[Path], records: Iterable[tuple[dict[str, Any], Pa
                 streams.append((sys.stdout.buffer, None, None))
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)
+            # Inside the output the temporary file goes to the work directory (same
+            # file system); elsewhere beside its target.
+            same_tree = (
+                temp_dir is not None and target.parent.resolve() == temp_dir.parent.resolve()
+            )
             handle, temporary = tempfile.mkstemp(
-                prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
+                prefix=f".{target.name}.",
+                suffix=TEMP_SUFFIX,
+                dir=temp_dir if same_tree else target.parent,
             )
             os.fchmod(handle, FILE_MODE)
             streams.append((os.fdopen(handle, "wb"), target, temporary))
@@ -93,17 +108,17 @@ def finish_jsonl(targets: list[Path], records: Iterable[tuple[dict[str, Any], Pa
             line = jsonl_line(record).encode("utf-8")
             for stream, _, _ in streams:
                 stream.write(line)
-        for stream, target, temporary in streams:
+        for stream, final, partial in streams:
             stream.flush()
-            if target is not None and temporary is not None:
+            if final is not None and partial is not None:
                 os.fsync(stream.fileno())
                 stream.close()
-                os.replace(temporary, target)
+                os.replace(partial, final)
     finally:
-        for stream, target, temporary in streams:
-            if target is not None and temporary is not None:
+        for stream, final, partial in streams:
+            if final is not None and partial is not None:
                 stream.close()
-                Path(temporary).unlink(missing_ok=True)
+                Path(partial).unlink(missing_ok=True)
 
 
 def write_stdout(text: str) -> None:

@@ -86,7 +86,7 @@ def test_near_duplicate_documents_cluster_and_agree_with_exact_jaccard():
     ids = [f"doc{i:02d}" for i in range(len(docs))]
     sets = [shingle_set(d, 5) for d in docs]
     clusters = find_near_duplicates(
-        ids, [signature(s, CONFIG) for s in sets], [len(d) for d in docs], CONFIG
+        ids, [signature(d, CONFIG) for d in docs], [len(d) for d in docs], CONFIG
     )
     found = {(c.kept, m.doc_id) for c in clusters for m in c.dropped}
     assert found == {("doc00", "doc12"), ("doc05", "doc13"), ("doc07", "doc14")}
@@ -103,7 +103,7 @@ def test_keep_longest():
     base = "".join(seed_paragraphs("002")[:4])
     longer = base + "\u672c\u6587\u5b8c\u3002"
     ids, docs = ["a", "b"], [base, longer]
-    signatures = [signature(shingle_set(d, 5), CONFIG) for d in docs]
+    signatures = [signature(d, CONFIG) for d in docs]
     first = find_near_duplicates(ids, signatures, [len(d) for d in docs], CONFIG)
     longest = find_near_duplicates(
         ids, signatures, [len(d) for d in docs], DedupConfig(keep="longest")
@@ -123,7 +123,7 @@ def test_empty_documents_never_cluster():
     )
 )
 def test_identical_documents_always_collapse(text):
-    sig = signature(shingle_set(text, 5), CONFIG)
+    sig = signature(text, CONFIG)
     clusters = find_near_duplicates(["a", "b", "c"], [sig, sig, sig], [len(text)] * 3, CONFIG)
     assert len(clusters) == 1 and clusters[0].kept == "a"
     assert [m.doc_id for m in clusters[0].dropped] == ["b", "c"]
@@ -133,3 +133,13 @@ def test_differ_only_in_numbers():
     a = "\u53c2\u4fdd714.9\u4e07\u4eba\uff0c\u7ed3\u4f5920.3\u4ebf\u5143"
     assert differ_only_in_numbers(a, a.replace("714.9", "702.1"))
     assert not differ_only_in_numbers(a, a.replace("\u4e07", "\u5343"))
+
+
+def test_exact_check_stops_a_lucky_estimate():
+    base = "".join(seed_paragraphs("002")[:3])
+    docs = [base, base.replace("\u533b\u4fdd", "\u4fdd\u9669", 1)]
+    signatures = [signature(d, CONFIG) for d in docs]
+    assert find_near_duplicates(["a", "b"], signatures, [1, 1], CONFIG)
+    # The same pair, told by the exact similarity that it is not a duplicate, stays.
+    never = find_near_duplicates(["a", "b"], signatures, [1, 1], CONFIG, exact_jaccard=lambda i, j: 0.5)
+    assert never == ()

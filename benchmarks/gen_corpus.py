@@ -1,0 +1,326 @@
+"""Generate a Chinese corpus with injected near-duplicates and a truth file.
+
+Run: python benchmarks/gen_corpus.py OUT_DIR --docs 20000 --dups 2000 --seed 1
+
+Paragraphs come from the seeds and ../shared/corpora (provincial government
+reports, State Council and CPC congress reports, the hand-cleaned texts of
+zh-web-content-extraction and the Chinese pages of magic-html-bench); long ones
+are cut at sentence ends. Documents of log-normal length are composed from a
+shuffled stream of paragraphs (each used about equally often, sources mixed),
+with at least three paragraphs and none over half of the document, so two
+originals never share enough text to be near duplicates by accident.
+
+Then ``--dups`` documents are copies of an earlier document (15% of them copies
+of a copy, making clusters of three and more) edited down to a target Jaccard
+similarity: 10% exact copies (line breaks moved only), 30% in [0.95, 1) and 60%
+in [0.85, 0.95). ``--near-misses`` copies (default dups / 4) are edited down to
+[0.5, 0.75]: similar, but not duplicates. Edits substitute characters, delete
+or add sentences, swap paragraphs and move line breaks; each edit is kept only
+if the similarity stays at or above the target. The similarity is the exact
+Jaccard of the character 5-gram sets of the texts without white space, the
+definition of ``cleaner.dedup``, computed here independently so the truth does
+not depend on the code under test.
+
+Writes OUT_DIR/docs/NNN/NNNNNN.txt (1000 files per folder, documents shuffled)
+and OUT_DIR/truth.json: {"documents": n, "duplicates": [{"original", "copy",
+"jaccard", "edits"}], "near_misses": [...same...], ...}, names relative to docs/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import random
+import re
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPORA = ROOT.parent / "shared" / "corpora"
+SHINGLE_CHARS = 5
+MIN_PARAGRAPH_CHARS = 8
+MAX_PARAGRAPH_CHARS = 320
+MEDIAN_DOC_CHARS = 450
+DOC_CHARS_SIGMA = 0.9
+HAN_RE = re.compile("[\u4e00-\u9fff]")
+SENTENCE_END_RE = re.compile("(?<=[\u3002\uff01\uff1f\uff1b!?;])")  # after 。！？；!?;
+
+
+def _shingles(text: str) -> set[str]:
+    """The character 5-grams of a text without white space (as cleaner.dedup.shingle_set)."""
+    compact = "".join(text.split())
+    if len(compact) <= SHINGLE_CHARS:
+        return {compact} if compact else set()
+    return {compact[i : i + SHINGLE_CHARS] for i in range(len(compact) - SHINGLE_CHARS + 1)}
+
+
+def _jaccard(first: set[str], second: set[str]) -> float:
+    union = len(first | second)
+    return len(first & second) / union if union else 1.0
+
+
+def _source_texts() -> dict[str, list[str]]:
+    """Read every source text, grouped by source name."""
+    csv.field_size_limit(sys.maxsize)
+    texts: dict[str, list[str]] = {
+        "seeds": [p.read_text("utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    }
+    provincial = CORPORA / "cn-gov-reports" / "provincial-2026-raw"
+    texts["provincial"] = []
+    for path in sorted(provincial.glob("2026_*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            texts["provincial"] += [row["full_text"] for row in csv.DictReader(stream)]
+    for name in ("government_work_reports", "cpc_congress_reports"):
+        path = CORPORA / "cn-gov-reports" / "national-wikisource" / f"{name}.jsonl"
+        texts[name] = [
+            json.loads(line)["content"] for line in path.read_text("utf-8").splitlines() if line
+        ]
+    extraction = CORPORA / "zh-web-content-extraction" / "cleaned"
+    texts["zh-web-content-extraction"] = [
+        p.read_text("utf-8") for p in sorted(extraction.glob("*.txt"))
+    ]
+    magic = CORPORA / "magic-html-bench"
+    with (magic / "page_index.tsv").open(encoding="utf-8", newline="") as stream:
+        chinese = {
+            row["id"] for row in csv.DictReader(stream, delimiter="\t") if row["lang_guess"] == "zh"
+        }
+    texts["magic-html-bench"] = []
+    for kind in ("article", "forum"):
+        pages = json.loads((magic / kind / "base.json").read_text("utf-8"))
+        texts["magic-html-bench"] += [
+            pages[key]["content"] for key in sorted(pages) if key in chinese
+        ]
+    return texts
+
+
+def _split_long(line: str) -> list[str]:
+    """Cut a line longer than MAX_PARAGRAPH_CHARS at sentence ends."""
+    if len(line) <= MAX_PARAGRAPH_CHARS:
+        return [line]
+    parts, current = [], ""
+    for sentence in SENTENCE_END_RE.split(line):
+        if current and len(current) + len(sentence) > MAX_PARAGRAPH_CHARS:
+            parts.append(current)
+            current = ""
+        current += sentence
+    return parts + [current] if current else parts
+
+
+def paragraph_pool(texts: dict[str, list[str]]) -> list[str]:
+    """Return the distinct paragraphs of all sources, in source order."""
+    seen: dict[str, None] = {}
+    for source in texts.values():
+        for text in source:
+            for line in text.splitlines():
+                for part in _split_long(line.strip()):
+                    if len("".join(part.split())) >= MIN_PARAGRAPH_CHARS:
+                        seen.setdefault(part, None)
+    return list(seen)
+
+
+class ParagraphStream:
+    """Deal paragraphs from the pool in shuffled rounds, so each is used about equally.
+
+    ``common_chars`` holds the pool's 500 most frequent Han characters, the
+    replacements used by character substitutions.
+    """
+
+    def __init__(self, pool: list[str], rng: random.Random) -> None:
+        self.pool, self.rng = pool, rng
+        self.queue: list[str] = []
+        counts = Counter(char for paragraph in pool for char in paragraph if HAN_RE.match(char))
+        self.common_chars = "".join(sorted(char for char, _ in counts.most_common(500)))
+
+    def take(self) -> str:
+        if not self.queue:
+            self.queue = self.pool[:]
+            self.rng.shuffle(self.queue)
+        return self.queue.pop()
+
+
+def compose_document(stream: ParagraphStream, rng: random.Random) -> list[str]:
+    """Return the paragraphs of one original document of log-normal length."""
+    target = min(
+        30_000, max(150, int(rng.lognormvariate(math.log(MEDIAN_DOC_CHARS), DOC_CHARS_SIGMA)))
+    )
+    paragraphs: list[str] = []
+    size = 0
+    while size < target or len(paragraphs) < 3 or max(map(len, paragraphs)) * 2 > size:
+        paragraphs.append(stream.take())
+        size += len(paragraphs[-1])
+    return paragraphs
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return [s for s in SENTENCE_END_RE.split(paragraph) if s]
+
+
+def _substitute(paragraphs: list[str], count: int, chars: str, rng: random.Random) -> list[str]:
+    edited = paragraphs[:]
+    for _ in range(count):
+        index = rng.randrange(len(edited))
+        text = edited[index]
+        position = rng.randrange(len(text))
+        edited[index] = text[:position] + rng.choice(chars) + text[position + 1 :]
+    return edited
+
+
+def _edit(
+    paragraphs: list[str], gap: float, stream: ParagraphStream, rng: random.Random
+) -> tuple[str, list[str]]:
+    """Apply one random edit, sized to the similarity still to lose (``gap``)."""
+    kind = rng.choices(["substitute", "delete", "add", "swap", "rewrap"], [5, 2, 2, 1, 1])[0]
+    edited = paragraphs[:]
+    index = rng.randrange(len(edited))
+    if kind == "delete" and len(_sentences(edited[index])) > 1:
+        sentences = _sentences(edited[index])
+        del sentences[rng.randrange(len(sentences))]
+        edited[index] = "".join(sentences)
+    elif kind == "add":
+        sentences = _sentences(edited[index])
+        sentences.insert(rng.randrange(len(sentences) + 1), rng.choice(_sentences(stream.take())))
+        edited[index] = "".join(sentences)
+    elif kind == "swap" and len(edited) > 1:
+        other = rng.randrange(len(edited))
+        edited[index], edited[other] = edited[other], edited[index]
+    elif kind == "rewrap" and len(edited[index]) > 2:
+        cut = rng.randrange(1, len(edited[index]))
+        edited[index : index + 1] = [edited[index][:cut], edited[index][cut:]]
+    else:
+        kind = "substitute"
+        size = sum(map(len, paragraphs))
+        edited = _substitute(paragraphs, max(1, int(gap * size / 20)), stream.common_chars, rng)
+    return kind, edited
+
+
+def near_copy(
+    paragraphs: list[str], target: float, stream: ParagraphStream, rng: random.Random
+) -> tuple[list[str], float, list[str]]:
+    """Edit a copy down to about ``target`` similarity; return it, its Jaccard and the edits."""
+    original = _shingles("\n".join(paragraphs))
+    current, similarity, edits = paragraphs[:], 1.0, []
+    for attempt in range(200):
+        kind, edited = _edit(current, similarity - target, stream, rng)
+        if target >= 1.0 and kind != "rewrap":
+            continue
+        value = _jaccard(original, _shingles("\n".join(edited)))
+        if value >= target:
+            current, similarity = edited, value
+            edits.append(kind)
+        if (edits and similarity - target < 0.01) or attempt > 150:
+            break
+    return current, similarity, edits
+
+
+def _similarity_target(rng: random.Random) -> float:
+    draw = rng.random()
+    if draw < 0.1:
+        return 1.0
+    return rng.uniform(0.95, 1.0) if draw < 0.4 else rng.uniform(0.85, 0.95)
+
+
+Pair = tuple[int, int, float, list[str]]  # source index, copy index, Jaccard, edits
+
+
+def inject_copies(
+    docs: list[list[str]],
+    duplicates: int,
+    near_misses: int,
+    stream: ParagraphStream,
+    rng: random.Random,
+) -> dict[str, list[Pair]]:
+    """Append edited copies to ``docs``; return the (source, copy) pairs by kind."""
+    originals = len(docs)
+    pairs: dict[str, list[Pair]] = {"duplicates": [], "near_misses": []}
+    copies_of = list(range(originals))
+    for kind, count in (("duplicates", duplicates), ("near_misses", near_misses)):
+        for _ in range(count):
+            chain = kind == "duplicates" and rng.random() < 0.15  # a copy of any earlier copy
+            source = rng.choice(copies_of) if chain else rng.randrange(originals)
+            target = _similarity_target(rng) if kind == "duplicates" else rng.uniform(0.5, 0.75)
+            copy, similarity, edits = near_copy(docs[source], target, stream, rng)
+            pairs[kind].append((source, len(docs), similarity, edits))
+            if kind == "duplicates":
+                copies_of.append(len(docs))
+            docs.append(copy)
+    return pairs
+
+
+def generate(
+    documents: int, duplicates: int, near_misses: int, seed: int
+) -> tuple[list[str], dict[str, object]]:
+    """Return the document texts (shuffled) and the truth, names being positions."""
+    rng = random.Random(seed)
+    texts = _source_texts()
+    pool = paragraph_pool(texts)
+    stream = ParagraphStream(pool, rng)
+    originals = documents - duplicates - near_misses
+    if originals < 1:
+        raise SystemExit("--docs must exceed --dups + --near-misses")
+    docs = [compose_document(stream, rng) for _ in range(originals)]
+    pairs = inject_copies(docs, duplicates, near_misses, stream, rng)
+    order = list(range(len(docs)))
+    rng.shuffle(order)  # document i is written at position order[i]
+    shuffled = [""] * len(docs)
+    for index, position in enumerate(order):
+        shuffled[position] = "\n".join(docs[index]) + "\n"
+    truth: dict[str, object] = {
+        "documents": len(docs),
+        "seed": seed,
+        "shingle_chars": SHINGLE_CHARS,
+    }
+    truth["paragraph_pool"] = {
+        "paragraphs": len(pool),
+        "sources": {k: len(v) for k, v in texts.items()},
+    }
+    for kind, found in pairs.items():
+        truth[kind] = [
+            {
+                "original": doc_name(order[a]),
+                "copy": doc_name(order[b]),
+                "jaccard": round(j, 4),
+                "edits": e,
+            }
+            for a, b, j, e in found
+        ]
+    return shuffled, truth
+
+
+def doc_name(position: int) -> str:
+    """Return the path of a document under docs/.
+
+    >>> doc_name(12345)
+    '012/012345.txt'
+    """
+    return f"{position // 1000:03d}/{position:06d}.txt"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--docs", type=int, default=20_000)
+    parser.add_argument("--dups", type=int, default=2_000)
+    parser.add_argument("--near-misses", type=int, default=None, help="default: dups / 4")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    near_misses = args.dups // 4 if args.near_misses is None else args.near_misses
+    texts, truth = generate(args.docs, args.dups, near_misses, args.seed)
+    for position, text in enumerate(texts):
+        path = args.out_dir / "docs" / doc_name(position)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    (args.out_dir / "truth.json").write_text(
+        json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    size = sum(len(text.encode("utf-8")) for text in texts)
+    seconds = time.perf_counter() - started
+    print(f"{len(texts)} documents, {size / 1e6:.1f} MB in {seconds:.1f} s -> {args.out_dir}")
+
+
+if __name__ == "__main__":
+    main()

@@ -200,8 +200,13 @@ LABEL_LINE_RE = re.compile(f"^[{HAN}A-Za-z]{{2,12}}$")
 # book-title marks, brackets): a line made of it is part of a sentence, not decoration.
 TEXT_PUNCTUATION = frozenset(
     "\u3002\uff0c\u3001\uff1b\uff1a\uff1f\uff01\u201c\u201d\u2018\u2019\u300a\u300b"
-    "\u300c\u300d\u300e\u300f\uff08\uff09\u2026,.;:?!()\"'"
+    "\u300c\u300d\u300e\u300f\uff08\uff09\u2026,.;:?!()[]\"'"  # "[" "1" "]": a footnote mark
 )
+# A dash line is the start of a subtitle ("——2026年1月28日在…") broken off by a scraper.
+DASH_LINES = frozenset({"\u2014", "\u2014\u2014"})
+# A line ending in an office is a speaker's line of a report, not a site template,
+# however many reports share it.
+OFFICE_TITLES = ("\u603b\u7406", "\u7701\u957f", "\u5e02\u957f", "\u4e3b\u5e2d", "\u4e66\u8bb0")
 # A line that ends like a sentence is content: navigation patterns never remove it.
 SENTENCE_END_RE = re.compile("[\u3002\uff01\uff1f!?\uff1b;\u2026\u201d\u300d]$")
 
@@ -227,7 +232,21 @@ LINE_RULES: tuple[LineRule, ...] = (
         "^(?:\u76f8\u5173\u9605\u8bfb|\u76f8\u5173\u94fe\u63a5|\u76f8\u5173\u65b0\u95fb|"
         "\u76f8\u5173\u62a5\u9053|\u76f8\u5173\u6587\u6863|\u76f8\u5173\u6587\u7ae0|"
         "\u5ef6\u4f38\u9605\u8bfb|\u63a8\u8350\u9605\u8bfb|\u70ed\u70b9\u63a8\u8350|"
-        "\u731c\u4f60\u559c\u6b22|\u4e0a\u4e00\u7bc7|\u4e0b\u4e00\u7bc7)\\s*(?:[:\uff1a]|$)",
+        "\u731c\u4f60\u559c\u6b22|\u4e0a\u4e00\u7bc7|\u4e0b\u4e00\u7bc7|\u76f8\u5173\u9644\u4ef6)"
+        "\\s*(?:[:\uff1a]|>>|\u00bb|\uff1e\uff1e|$)",  # 相关附件>>, 相关链接»
         max_chars=60,
+    ),
+    _rule(
+        "related",
+        "topic-link",  # 》》点击图片进入专题《《
+        "^[\u300b>\u00bb\\s]*\u70b9\u51fb[^\u3002]{0,6}\u8fdb\u5165[^\u3002]{0,6}"
+        "\u4e13\u9898[\u300a<\u2039\u00ab\\s]*$",
+        max_chars=40,
+    ),
+    _rule(
+        "metadata",
+        "date-field",  # 时间：2026-02-02 (a weak label, but nothing else on the line)
+        f"^(?:\u65f6\u95f4|\u65e5\u671f)\\s*{COLON}\\s*{DATE_RE.pattern}$",
+        max_chars=40,
     ),
 )

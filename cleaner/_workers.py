@@ -13,13 +13,26 @@ from pathlib import Path
 from typing import Any
 
 from .boilerplate import corpus_candidate, edge_zone, line_key
-from .data import CleanConfig, CleanedText, Decoding, FileFailure, FileReport, Normalized
+from .data import (
+    CleanConfig,
+    CleanedText,
+    Decoding,
+    Document,
+    FileFailure,
+    FileReport,
+    Metadata,
+    Normalized,
+    RawFile,
+)
 from .decode import decode_file
 from .dedup import DIGITS_RE, signature
 from .document import clean_normalized
+from .html import ExtractedPage, decode_html, extract_main_text
 from .normalize import normalize_text
 from .read import iter_raw_files, printable_path
 from .write import write_atomic
+
+HTML_SUFFIXES = (".html", ".htm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,22 +71,61 @@ def _guarded(rel_path: str, stage: Callable[..., Any], *args: Any) -> Any:
         return FileFailure(printable_path(rel_path), reason)
 
 
-def _read_and_normalize(rel_path: str) -> tuple[Any, Normalized | None, int]:
-    """Return (document or failure, normalized text, size in bytes) of one file."""
+def is_html(rel_path: str) -> bool:
+    """Tell whether a file is an HTML page, whose main text is extracted first."""
+    return rel_path.lower().endswith(HTML_SUFFIXES)
+
+
+def _decode(raw: RawFile, sample_bytes: int) -> tuple[Document | FileFailure, ExtractedPage | None]:
+    """Decode a file; an HTML page is decoded the same way, then its main text extracted."""
+    if not is_html(raw.rel_path):
+        return decode_file(raw, sample_bytes), None
+    decoded = decode_html(raw.data, sample_bytes)
+    if isinstance(decoded, str):
+        return FileFailure(raw.rel_path, decoded), None
+    text, decoding = decoded
+    page = extract_main_text(text)
+    return Document(raw.rel_path, raw.rel_path, page.text, decoding), page
+
+
+def _read_and_normalize(
+    rel_path: str,
+) -> tuple[Any, Normalized | None, int, ExtractedPage | None]:
+    """Return (document or failure, normalized text, size in bytes, HTML page) of one file."""
     state = _STATE["run"]
     (raw,) = iter_raw_files(Path(state.root), [rel_path])
     if isinstance(raw, FileFailure):
-        return replace(raw, rel_path=printable_path(rel_path)), None, 0
-    document = decode_file(raw, state.config.sample_bytes)
+        return replace(raw, rel_path=printable_path(rel_path)), None, 0, None
+    document, page = _decode(raw, state.config.sample_bytes)
     if isinstance(document, FileFailure):
-        return replace(document, rel_path=printable_path(rel_path)), None, len(raw.data)
-    return document, normalize_text(document.text, state.config.normalize), len(raw.data)
+        return replace(document, rel_path=printable_path(rel_path)), None, len(raw.data), None
+    normalized = normalize_text(document.text, state.config.normalize)
+    return document, normalized, len(raw.data), page
+
+
+def with_page_metadata(metadata: Metadata, page: ExtractedPage | None) -> Metadata:
+    """Fill what the text's own lines did not give from what the HTML page declares.
+
+    The page's title wins (extracted main text often starts below it); dates and
+    authors read from the text come first, as they proved more accurate.
+    """
+    if page is None:
+        return metadata
+    return replace(
+        metadata,
+        title=page.title or metadata.title,
+        date=metadata.date or page.date,
+        author=metadata.author or page.author,
+        site=metadata.site or page.sitename,
+        domain=metadata.domain or page.hostname,
+        url=metadata.url or page.url,
+    )
 
 
 def _scan_file(rel_path: str) -> frozenset[int] | FileFailure:
     """Pass 1: the keys of the short lines at the edges of one file."""
     state = _STATE["run"]
-    document, normalized, _ = _read_and_normalize(rel_path)
+    document, normalized, _, _ = _read_and_normalize(rel_path)
     if normalized is None:
         return document  # type: ignore[no-any-return]
     lines = normalized.text.split("\n")
@@ -89,10 +141,11 @@ def _process_file(job: tuple[int, str]) -> Processed | FileFailure:
     """Pass 2: clean one file, write its text to the work directory, return its record."""
     index, rel_path = job
     state = _STATE["run"]
-    document, normalized, size = _read_and_normalize(rel_path)
+    document, normalized, size, page = _read_and_normalize(rel_path)
     if normalized is None:
         return document  # type: ignore[no-any-return]
     cleaned = clean_normalized(document.text, normalized, state.config, state.frequent)
+    cleaned = replace(cleaned, metadata=with_page_metadata(cleaned.metadata, page))
     name = printable_path(rel_path)
     if state.work_dir is not None:
         try:

@@ -74,6 +74,7 @@ def corpus_candidate(line: str, config: BoilerplateConfig) -> bool:
         and not any(ch.isdigit() for ch in text)
         and not R.HEADING_RE.match(text)
         and text[-1] not in ":\uff1a"  # "各位代表：" opens the speech it belongs to
+        and not text.endswith(R.OFFICE_TITLES)  # "国务院总理": the speaker of a report
     )
 
 
@@ -182,6 +183,8 @@ def _is_decoration(text: str) -> bool:
     >>> _is_decoration("\u00b7\u00b7"), _is_decoration("\u3002")
     (True, False)
     """
+    if text in R.DASH_LINES:  # "——" opens a subtitle or a speaker's line: text
+        return False
     return all(unicodedata.category(ch)[0] in "PSZ" for ch in text) and not any(
         ch in R.TEXT_PUNCTUATION for ch in text
     )

@@ -148,6 +148,14 @@ CONFIG_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
             "help": "A short edge line in this many documents is template boilerplate (0: off).",
         },
     ),
+    (
+        ("--index", "index_path"),
+        {
+            "metavar": "PATH",
+            "help": "Persistent MinHash index (SQLite file or redis://HOST:PORT/N): drop documents "
+            "that repeat one kept by an earlier run, add the kept ones.",
+        },
+    ),
     (("--boilerplate/--no-boilerplate",), {"default": True, "help": "Strip web boilerplate."}),
     (
         ("--block-dedup/--no-block-dedup",),
@@ -207,6 +215,7 @@ def build_config(options: dict[str, Any]) -> CleanConfig:
             glob=options["glob"],
             output_format=options["output_format"],
             jsonl_path=options["jsonl"],
+            index_path=options["index_path"],
         )
     except ValueError as error:
         raise click.UsageError(str(error)) from error
@@ -317,3 +326,12 @@ def main() -> None:
             err=True,
         )
         sys.exit(EXIT_INTERNAL)
+
+
+from .cli_check import build_check_command  # noqa: E402 - registered beside its use below
+
+cli.add_command(build_check_command())
+
+from .cli_index import index as _index  # noqa: E402 - the group must exist first
+
+cli.add_command(_index)

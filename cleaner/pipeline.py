@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from ._parallel import default_jobs, map_ordered
-from ._workers import Processed, RunState, init_worker, process_guarded, scan_guarded
+from ._workers import (
+    Processed,
+    RunState,
+    init_worker,
+    is_html,
+    process_guarded,
+    scan_guarded,
+)
 from .data import (
     CleanConfig,
     CleanReport,
@@ -33,9 +40,12 @@ from .data import (
 from .dedup import find_near_duplicates, jaccard, shingle_set
 from .document import clean_text as clean_text
 from .errors import OutputError, UsageProblem
+from .html import INSTALL_HINT, extraction_available
 from .incremental import add_to_index, deduplicate_with_index
 from .read import printable_path, scan_files
-from .report import render_json, render_markdown
+from .report import render_html, render_json, render_markdown
+from .report_html import REPORT_HTML
+from .report_texts import chain_texts, directory_texts, source_texts
 from .write import (
     CORPUS_JSONL,
     REPORT_JSON,
@@ -49,7 +59,7 @@ from .write import (
 
 # progress(stage, done, total): called after each file of a stage.
 Progress = Callable[[str, int, int], None]
-RESERVED_OUTPUT_NAMES = frozenset({REPORT_JSON, REPORT_MARKDOWN, CORPUS_JSONL})
+RESERVED_OUTPUT_NAMES = frozenset({REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML, CORPUS_JSONL})
 
 
 def check_paths(input_path: Path, output_dir: Path) -> None:
@@ -232,6 +242,8 @@ def clean_corpus(
         raise UsageProblem(
             f"no files match {config.glob!r} under {input_path}; use --glob to choose other files"
         )
+    if any(is_html(rel_path) for rel_path in rel_paths) and not extraction_available():
+        raise UsageProblem(f"HTML files were selected by {config.glob!r}: {INSTALL_HINT}")
     clash = sorted(RESERVED_OUTPUT_NAMES.intersection(rel_paths))
     if clash:
         raise UsageProblem(f"input file {clash[0]} has the name of an output file of this tool")
@@ -316,10 +328,16 @@ def _run(
         config,
         from_index,
     )
-    if output_dir is not None:
+    if output_dir is not None and work_dir is not None:
+        # The work directory still holds the texts of dropped documents for the
+        # side-by-side view; kept ones are already in place.
+        names = {p.report.doc_id: f"{index:09d}" for index, _, p in entries}
+        cleaned = chain_texts(directory_texts(work_dir, names), directory_texts(Path(output_dir)))
+        html = render_html(report, cleaned, source_texts(root, config.sample_bytes))
         try:
             write_atomic(Path(output_dir) / REPORT_JSON, render_json(report), work_dir)
             write_atomic(Path(output_dir) / REPORT_MARKDOWN, render_markdown(report), work_dir)
+            write_atomic(Path(output_dir) / REPORT_HTML, html, work_dir)
         except OSError as error:
             raise OutputError(f"cannot write the report into {output_dir}: {error}") from error
     return report

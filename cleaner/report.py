@@ -1,8 +1,11 @@
-"""Render a run's :class:`~cleaner.data.CleanReport` as JSON, Markdown and a terminal summary.
+"""Render a run's :class:`~cleaner.data.CleanReport`: ``_report.json``, Markdown, HTML, terminal.
 
-The JSON and Markdown reports are part of the output and must be byte-for-byte
-reproducible: they hold no timings, clocks or absolute paths. Timings go to the
-terminal summary only.
+``build_report`` turns the report into the documented JSON layout (schema
+``cleaner.report/1``, kept in the package as ``report_schema.json``); the
+Markdown and HTML renderings are made from that same data, so the files people
+read can never disagree with the file machines read. The JSON, Markdown and HTML
+reports are part of the output and byte-for-byte reproducible: no timings,
+clocks or absolute paths. Timings go to the terminal summary only.
 """
 
 from __future__ import annotations
@@ -10,17 +13,30 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict
+from importlib import resources
 from typing import Any
 
 from .data import CleanReport, FileReport
 from .normalize import extract_numbers
+from .report_html import TextLookup, render_html_data
+from .report_markdown import render_markdown_data
 
 REPORT_SCHEMA = "cleaner.report/1"
-# Markdown lists are cut here so a CI step summary stays readable; JSON has everything.
-MARKDOWN_MAX_ROWS = 20
+SCHEMA_RESOURCE = "report_schema.json"
 # The terminal summary stays on one screen; _report.json has every block and file.
 SUMMARY_MAX_BLOCKS = 5
 SUMMARY_MAX_SKIPPED = 20
+
+
+def load_schema() -> dict[str, Any]:
+    """Return the JSON Schema of ``_report.json`` shipped in the package.
+
+    >>> load_schema()["properties"]["schema"]["const"] == REPORT_SCHEMA
+    True
+    """
+    text = resources.files("cleaner").joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def removed_by_class(report: CleanReport) -> Counter[str]:
@@ -32,21 +48,18 @@ def removed_by_class(report: CleanReport) -> Counter[str]:
     return counts
 
 
+def _removed_entry(line_no: int, category: str, rule: str, text: str, partial: bool) -> Any:
+    entry: dict[str, Any] = {"line": line_no, "class": category, "rule": rule, "text": text}
+    if partial:
+        entry["partial"] = True
+    numbers = extract_numbers(text)
+    if numbers:
+        entry["numbers"] = numbers
+    return entry
+
+
 def _file_entry(file: FileReport) -> dict[str, Any]:
-    removed = []
-    for removal in file.removed:
-        entry: dict[str, Any] = {
-            "line": removal.line_no,
-            "class": removal.category,
-            "rule": removal.rule,
-            "text": removal.text,
-        }
-        if removal.partial:
-            entry["partial"] = True
-        numbers = extract_numbers(removal.text)
-        if numbers:
-            entry["numbers"] = numbers
-        removed.append(entry)
+    by_class = Counter(removal.category for removal in file.removed)
     return {
         "path": file.source_path,
         "status": file.status,
@@ -57,7 +70,10 @@ def _file_entry(file: FileReport) -> dict[str, Any]:
         "chars_in": file.chars_in,
         "chars_out": file.chars_out,
         "normalization": dict(sorted(file.rule_counts.items())),
-        "removed_lines": removed,
+        "removed_by_class": dict(sorted(by_class.items())),
+        "removed_lines": [
+            _removed_entry(r.line_no, r.category, r.rule, r.text, r.partial) for r in file.removed
+        ],
         "warnings": [{"line": w.line_no, "kind": w.kind, "text": w.text} for w in file.warnings],
         "duplicate_blocks": [
             {
@@ -73,6 +89,10 @@ def _file_entry(file: FileReport) -> dict[str, Any]:
 
 def _totals(report: CleanReport) -> dict[str, Any]:
     numbers_removed = sum(len(extract_numbers(r.text)) for f in report.files for r in f.removed)
+    rules: Counter[str] = Counter()
+    for file in report.files:
+        rules.update(file.rule_counts)
+    warning_kinds = Counter(w.kind for f in report.files for w in f.warnings)
     return {
         "files_read": report.files_read,
         "files_written": report.files_written,
@@ -83,8 +103,10 @@ def _totals(report: CleanReport) -> dict[str, Any]:
         "duplicate_blocks": sum(len(f.duplicate_blocks) for f in report.files),
         "lines_removed": sum(len(f.removed) for f in report.files),
         "lines_removed_by_class": dict(sorted(removed_by_class(report).items())),
+        "normalization_by_rule": dict(sorted(rules.items())),
         "numbers_removed": numbers_removed,
-        "warnings": sum(len(f.warnings) for f in report.files),
+        "warnings": sum(warning_kinds.values()),
+        "warnings_by_kind": dict(sorted(warning_kinds.items())),
     }
 
 
@@ -94,17 +116,26 @@ def build_report(report: CleanReport) -> dict[str, Any]:
         "schema": REPORT_SCHEMA,
         # Where the JSONL copy went is a property of the invocation, not of the
         # result, and may be an absolute path: it stays out of the report.
-        "settings": {k: v for k, v in asdict(report.config).items() if k != "jsonl_path"},
+        "settings": {
+            k: v for k, v in asdict(report.config).items() if k not in ("jsonl_path", "index_path")
+        },
         "totals": _totals(report),
         "files": [_file_entry(f) for f in report.files],
         "skipped": [{"path": f.rel_path, "reason": f.reason} for f in report.failures],
         "clusters": [
             {
                 "kept": cluster.kept,
+                "size": 1 + len(cluster.dropped),
                 "dropped": [asdict(member) for member in cluster.dropped],
             }
             for cluster in report.clusters
         ],
+        # Only runs with --index have these: documents earlier runs already kept.
+        **(
+            {"index_duplicates": [asdict(d) for d in report.index_duplicates]}
+            if report.config.index_path
+            else {}
+        ),
     }
 
 
@@ -113,81 +144,25 @@ def render_json(report: CleanReport) -> str:
     return json.dumps(build_report(report), ensure_ascii=False, indent=2) + "\n"
 
 
-def _cell(text: str, limit: int = 60) -> str:
-    text = text.replace("|", "\\|").replace("\n", " ")
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
-
-
-def _table(header: list[str], rows: list[list[str]], total: int | None = None) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(row) + " |" for row in rows[:MARKDOWN_MAX_ROWS]]
-    hidden = (total if total is not None else len(rows)) - min(len(rows), MARKDOWN_MAX_ROWS)
-    if hidden > 0:
-        lines.append(f"\n\u2026 and {hidden} more (see `_report.json`).")
-    return lines + [""]
-
-
 def render_markdown(report: CleanReport) -> str:
     """Render ``_report.md``: a summary short enough for a CI step summary."""
-    totals = _totals(report)
-    out = ["# Cleaning report", ""]
-    out += _table(
-        ["", "count"],
-        [
-            ["files read", str(totals["files_read"])],
-            ["files written", str(totals["files_written"])],
-            ["files skipped", str(totals["files_skipped"])],
-            ["near-duplicate documents dropped", str(totals["documents_dropped_as_duplicates"])],
-            ["documents with duplicated blocks", str(totals["documents_with_duplicate_blocks"])],
-            ["duplicated blocks removed", str(totals["duplicate_blocks"])],
-            ["lines removed", str(totals["lines_removed"])],
-            ["numbers on removed lines", str(totals["numbers_removed"])],
-        ],
-    )
-    out += ["## Lines removed by class", ""]
-    by_class = totals["lines_removed_by_class"]
-    out += (
-        _table(["class", "lines"], [[k, str(v)] for k, v in by_class.items()])
-        if by_class
-        else [
-            "None.",
-            "",
-        ]
-    )
-    out += ["## Duplicated blocks within documents", ""]
-    block_rows = [
-        [
-            _cell(f.source_path),
-            f"{b.lines[0]}\u2013{b.lines[1]}",
-            f"{b.original_lines[0]}\u2013{b.original_lines[1]}",
-            str(b.paragraphs),
-            f"{b.similarity:.3f}",
-        ]
-        for f in report.files
-        for b in f.duplicate_blocks
-    ]
-    header = ["file", "removed lines", "repeat lines", "paragraphs", "similarity"]
-    out += _table(header, block_rows) if block_rows else ["None.", ""]
-    out += ["## Near-duplicate documents", ""]
-    clusters = sorted(report.clusters, key=lambda c: (-len(c.dropped), c.kept))
-    cluster_rows = [
-        [
-            _cell(c.kept),
-            _cell(m.doc_id),
-            f"{m.similarity:.3f}",
-            "yes" if m.differs_only_in_numbers else "no",
-        ]
-        for c in clusters
-        for m in c.dropped
-    ]
-    header = ["kept", "dropped", "similarity", "only figures differ"]
-    out += _table(header, cluster_rows) if cluster_rows else ["None.", ""]
-    if report.failures:
-        out += ["## Skipped files", ""]
-        out += _table(
-            ["file", "reason"], [[_cell(f.rel_path), _cell(f.reason, 80)] for f in report.failures]
-        )
-    return "\n".join(out).rstrip("\n") + "\n"
+    return render_markdown_data(build_report(report))
+
+
+def render_html(
+    report: CleanReport, cleaned: TextLookup | None = None, original: TextLookup | None = None
+) -> str:
+    """Render ``_report.html``: one self-contained page (no network) for a browser.
+
+    Args:
+        report: the run's report.
+        cleaned: returns the cleaned text of a document by id (kept or dropped), or
+            None; near-duplicate documents are then shown side by side.
+        original: returns the decoded input text of a document by id, or None;
+            duplicated blocks are then shown beside the lines they repeat.
+
+    """
+    return render_html_data(build_report(report), cleaned, original)
 
 
 def render_summary(report: CleanReport, seconds: float, output: str | None) -> str:
@@ -226,5 +201,5 @@ def render_summary(report: CleanReport, seconds: float, output: str | None) -> s
         hidden = len(report.failures) - SUMMARY_MAX_SKIPPED
         lines.append(f"  ... and {hidden} more skipped (every one is listed in _report.json)")
     if output:
-        lines.append(f"  report: {output}/_report.md, {output}/_report.json")
+        lines.append(f"  report: {output}/_report.md, {output}/_report.json, {output}/_report.html")
     return "\n".join(lines)

@@ -268,3 +268,30 @@ def test_short_title_below_a_complete_breadcrumb_is_kept():
     result = strip_boilerplate(lines)
     assert result.metadata.title == "\u533b\u4fdd\u60e0\u6c11"
     assert [r.line_no for r in result.removed] == [1]
+
+
+@pytest.mark.parametrize(
+    ("line", "category"),
+    [
+        ("\u76f8\u5173\u9644\u4ef6>>", "related"),  # 相关附件>>
+        (
+            "\u300b\u300b\u70b9\u51fb\u56fe\u7247\u8fdb\u5165\u4e13\u9898\u300a\u300a",
+            "related",
+        ),  # 》》点击图片进入专题《《
+        ("\u65f6\u95f4\uff1a2026-02-02", "metadata"),  # 时间：2026-02-02
+    ],
+)
+def test_rules_measured_on_the_provincial_reports(line, category):
+    assert removed(["\u6807\u9898", SENTENCE, line, SENTENCE]) == {3: category}
+
+
+def test_dash_line_and_speaker_line_are_content():
+    lines = [
+        "\u6807\u9898",
+        "\u2014\u2014",
+        "2026\u5e741\u670828\u65e5\u5728\u4f1a\u8bae\u4e0a",
+        "\u56fd\u52a1\u9662\u603b\u7406",
+        SENTENCE,
+    ]
+    keys = frozenset({line_key("\u56fd\u52a1\u9662\u603b\u7406")})
+    assert removed(lines, frequent_keys=keys) == {}

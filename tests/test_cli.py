@@ -172,7 +172,12 @@ def test_format_jsonl_writes_no_tree(runner, tmp_path):
     out = tmp_path / "out"
     result = runner.invoke(cli, [str(SEEDS), str(out), "--format", "jsonl", "-q"])
     assert result.exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["_report.json", "_report.md", "corpus.jsonl"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "_report.html",
+        "_report.json",
+        "_report.md",
+        "corpus.jsonl",
+    ]
 
 
 def test_near_duplicate_document_is_dropped(runner, tmp_path):

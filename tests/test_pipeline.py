@@ -140,7 +140,7 @@ def test_a_killed_runs_work_directory_is_cleared(tmp_path):
     clean_corpus(SEEDS, out)
     assert not (out / ".cleaner-work").exists()
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [p.name for p in SEEDS.glob("*.txt")] + ["_report.json", "_report.md"]
+        [p.name for p in SEEDS.glob("*.txt")] + ["_report.html", "_report.json", "_report.md"]
     )
 
 
@@ -148,3 +148,41 @@ def test_dry_run_writes_nothing(tmp_path):
     report = clean_corpus(SEEDS, None)
     assert report.files_written == 5
     assert list(tmp_path.iterdir()) == []
+
+
+HTML_PAGE = """<!DOCTYPE html><html><head><meta charset="gbk">
+<title>\u5e02\u533b\u4fdd\u5c40\u5f00\u5c55\u57fa\u91d1\u76d1\u7ba1\u4e13\u9879\u884c\u52a8</title></head><body>
+<div class="nav"><a href="/">\u9996\u9875</a> &gt; <a href="/news">\u5de5\u4f5c\u52a8\u6001</a></div>
+<div class="article"><h1>\u5e02\u533b\u4fdd\u5c40\u5f00\u5c55\u57fa\u91d1\u76d1\u7ba1\u4e13\u9879\u884c\u52a8</h1>
+<p>\u53d1\u5e03\u65f6\u95f4:2023-05-12 09:30 \u6765\u6e90:\u5e02\u533b\u7597\u4fdd\u969c\u5c40</p>
+<p>\u4e3a\u5207\u5b9e\u7ef4\u62a4\u533b\u4fdd\u57fa\u91d1\u5b89\u5168\uff0c\u5e02\u533b\u4fdd\u5c40\u4e8e5\u6708\u5f00\u5c55\u4e3a\u671f\u4e09\u4e2a\u6708\u7684\u4e13\u9879\u68c0\u67e5\uff0c\u5171\u68c0\u67e5\u5b9a\u70b9\u533b\u836f\u673a\u6784 1 2 6 \u5bb6\u3002</p>
+<p>\u68c0\u67e5\u53d1\u73b0\u8fdd\u89c4\u95ee\u9898 4 7 \u4e2a\uff0c\u8ffd\u56de\u533b\u4fdd\u57fa\u91d1 3 1 5 . 6 \u4e07\u5143\uff0c\u5bf9\u60c5\u8282\u4e25\u91cd\u7684 3 \u5bb6\u673a\u6784\u6682\u505c\u533b\u4fdd\u670d\u52a1\u534f\u8bae\u3002</p>
+<p>\u4e0b\u4e00\u6b65\uff0c\u5e02\u533b\u4fdd\u5c40\u5c06\u5efa\u7acb\u5e38\u6001\u5316\u76d1\u7ba1\u673a\u5236\uff0c\u5b9a\u671f\u516c\u5e03\u5178\u578b\u6848\u4f8b\uff0c\u6301\u7eed\u4fdd\u6301\u6253\u51fb\u6b3a\u8bc8\u9a97\u4fdd\u7684\u9ad8\u538b\u6001\u52bf\u3002</p></div>
+<div class="footer">\u4e3b\u529e\uff1a\u5e02\u533b\u7597\u4fdd\u969c\u5c40 \u7f51\u7ad9\u6807\u8bc6\u7801\uff1a1234000001</div>
+</body></html>"""
+
+
+def test_html_pages_go_through_extraction_then_the_text_pipeline(tmp_path):
+    pytest.importorskip("trafilatura", reason="HTML input needs the html extra")
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "page.html").write_bytes(HTML_PAGE.encode("gb18030"))
+    report = clean_corpus(source, tmp_path / "out", CleanConfig(glob="**/*.html"), jobs=1)
+    (file,) = report.files
+    text = (tmp_path / "out" / "page.html").read_text(encoding="utf-8")
+    assert "126\u5bb6" in text and "315.6\u4e07\u5143" in text  # spaced digits joined
+    assert "\u7f51\u7ad9\u6807\u8bc6\u7801" not in text  # the footer is gone
+    assert file.metadata.title == "\u5e02\u533b\u4fdd\u5c40\u5f00\u5c55\u57fa\u91d1\u76d1\u7ba1\u4e13\u9879\u884c\u52a8"
+    assert file.decoding.encoding == "gb18030"
+
+
+def test_html_without_the_extra_is_a_usage_error(tmp_path, monkeypatch):
+    import cleaner.pipeline
+
+    monkeypatch.setattr(cleaner.pipeline, "extraction_available", lambda: False)
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "page.html").write_text("<p>\u6b63\u6587\u3002</p>", encoding="utf-8")
+    with pytest.raises(CleanerError, match=r"pip install 'cleaner\[html\]'"):
+        clean_corpus(source, tmp_path / "out", CleanConfig(glob="**/*.html"))
+    assert not (tmp_path / "out").exists()

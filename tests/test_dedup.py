@@ -141,5 +141,7 @@ def test_exact_check_stops_a_lucky_estimate():
     signatures = [signature(d, CONFIG) for d in docs]
     assert find_near_duplicates(["a", "b"], signatures, [1, 1], CONFIG)
     # The same pair, told by the exact similarity that it is not a duplicate, stays.
-    never = find_near_duplicates(["a", "b"], signatures, [1, 1], CONFIG, exact_jaccard=lambda i, j: 0.5)
+    never = find_near_duplicates(
+        ["a", "b"], signatures, [1, 1], CONFIG, exact_jaccard=lambda i, j: 0.5
+    )
     assert never == ()

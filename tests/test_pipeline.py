@@ -172,7 +172,10 @@ def test_html_pages_go_through_extraction_then_the_text_pipeline(tmp_path):
     text = (tmp_path / "out" / "page.html").read_text(encoding="utf-8")
     assert "126\u5bb6" in text and "315.6\u4e07\u5143" in text  # spaced digits joined
     assert "\u7f51\u7ad9\u6807\u8bc6\u7801" not in text  # the footer is gone
-    assert file.metadata.title == "\u5e02\u533b\u4fdd\u5c40\u5f00\u5c55\u57fa\u91d1\u76d1\u7ba1\u4e13\u9879\u884c\u52a8"
+    assert (
+        file.metadata.title
+        == "\u5e02\u533b\u4fdd\u5c40\u5f00\u5c55\u57fa\u91d1\u76d1\u7ba1\u4e13\u9879\u884c\u52a8"
+    )
     assert file.decoding.encoding == "gb18030"
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .boilerplate import corpus_candidate, edge_zone, line_key
+from .boilerplate import corpus_candidate, line_key
 from .data import (
     CleanConfig,
     CleanedText,
@@ -25,12 +25,12 @@ from .data import (
     RawFile,
 )
 from .decode import decode_file
-from .dedup import DIGITS_RE, signature
+from .dedup import DIGITS_RE
 from .document import clean_normalized
 from .html import ExtractedPage, decode_html, extract_main_text
-from .normalize import normalize_text
+from .normalize import normalize_line, normalize_text
 from .read import iter_raw_files, printable_path
-from .write import write_atomic
+from .write import write_staged
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -125,16 +125,36 @@ def with_page_metadata(metadata: Metadata, page: ExtractedPage | None) -> Metada
 def _scan_file(rel_path: str) -> frozenset[int] | FileFailure:
     """Pass 1: the keys of the short lines at the edges of one file."""
     state = _STATE["run"]
-    document, normalized, _, _ = _read_and_normalize(rel_path)
-    if normalized is None:
-        return document  # type: ignore[no-any-return]
-    lines = normalized.text.split("\n")
-    zone = edge_zone(lines, state.config.boilerplate.corpus_zone_lines)
+    (raw,) = iter_raw_files(Path(state.root), [rel_path])
+    if isinstance(raw, FileFailure):
+        return replace(raw, rel_path=printable_path(rel_path))
+    document, _ = _decode(raw, state.config.sample_bytes)
+    if isinstance(document, FileFailure):
+        return replace(document, rel_path=printable_path(rel_path))
+    edges = edge_lines(document.text.split("\n"), state.config)
     return frozenset(
-        line_key(lines[i].strip())
-        for i in zone
-        if corpus_candidate(lines[i], state.config.boilerplate)
+        line_key(line.strip()) for line in edges if corpus_candidate(line, state.config.boilerplate)
     )
+
+
+def edge_lines(lines: list[str], config: CleanConfig) -> list[str]:
+    """Return the normalized lines of ``edge_zone``, normalizing only those lines.
+
+    The same lines as ``edge_zone`` of the normalized text picks, at a small
+    fraction of the cost of normalizing a long document twice.
+    """
+    size = config.boilerplate.corpus_zone_lines
+    found: dict[int, str] = {}
+    for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
+        taken = 0
+        for index in order:
+            if taken == size:
+                break
+            line = found.get(index) or normalize_line(lines[index], config.normalize)
+            if line.strip():
+                found[index] = line
+                taken += 1
+    return [found[index] for index in sorted(found)]
 
 
 def _process_file(job: tuple[int, str]) -> Processed | FileFailure:
@@ -149,13 +169,13 @@ def _process_file(job: tuple[int, str]) -> Processed | FileFailure:
     name = printable_path(rel_path)
     if state.work_dir is not None:
         try:
-            write_atomic(Path(state.work_dir) / f"{index:09d}", cleaned.text)
+            write_staged(Path(state.work_dir) / f"{index:09d}", cleaned.text)
         except OSError as error:  # a full or read-only disk: this file is not written
             return FileFailure(name, f"cannot write output: {error.strerror or error}")
     dedup = state.config.dedup
     return Processed(
         report=_file_report(name, document.decoding, cleaned, len(document.text), size),
-        signature=signature(cleaned.text, dedup) if dedup.documents else None,
+        signature=cleaned.signature if dedup.documents else None,
         masked_key=line_key(DIGITS_RE.sub("0", cleaned.text)),
         text_key=line_key(cleaned.text),
     )

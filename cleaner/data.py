@@ -8,7 +8,7 @@ defaults of the command-line tool.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Punctuation = Literal["cjk", "ascii", "keep"]
 CjkSpacing = Literal["remove", "keep"]
@@ -346,6 +346,8 @@ class CleanedText:
     lines_in: int
     lines_out: int
     warnings: tuple[QualityWarning, ...] = ()
+    # The MinHash signature of the kept text (numpy uint32), None when it is empty.
+    signature: Any = None
 
 
 @dataclass(frozen=True, slots=True)

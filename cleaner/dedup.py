@@ -29,6 +29,7 @@ MINHASH_SCHEME = "affine32"
 # shingle set would cost more memory than the comparison is worth.
 EXACT_MAX_CHARS = 20_000
 Signature = npt.NDArray[np.uint32]
+Signatures = npt.NDArray[np.uint32]  # one signature a row
 
 
 def shingle_set(text: str, size: int) -> set[str]:
@@ -46,6 +47,21 @@ def shingle_set(text: str, size: int) -> set[str]:
     if len(compact) <= size:
         return {compact} if compact else set()
     return {compact[i : i + size] for i in range(len(compact) - size + 1)}
+
+
+def document_shingles(text: str, size: int) -> set[str]:
+    r"""Return a document's shingles: those of each line (paragraph), together.
+
+    Shingles do not span paragraphs, so a document's signature is the minimum of
+    its paragraphs' (``document_signature``).
+
+    >>> sorted(document_shingles("医保惠民\n工程", 3))
+    ['保惠民', '医保惠', '工程']
+    """
+    shingles: set[str] = set()
+    for line in text.split("\n"):
+        shingles |= shingle_set(line, size)
+    return shingles
 
 
 def jaccard(first: set[str], second: set[str]) -> float:
@@ -71,17 +87,35 @@ def bands_and_rows(threshold: float, num_perm: int) -> tuple[int, int]:
 
 
 def signature(text: str, config: DedupConfig) -> Signature | None:
-    """Return the MinHash signature of a text, or None for a text with no characters."""
-    signatures = minhash.signatures([text], config.num_perm, config.shingle_chars, config.seed)
-    return None if bool(minhash.is_empty(signatures)[0]) else signatures[0]
+    """Return the MinHash signature of a text (of ``document_shingles``), or None if empty."""
+    lines = [Line(number, line) for number, line in enumerate(text.split("\n"), start=1)]
+    return document_signature(paragraph_signatures(lines, config))
+
+
+def paragraph_signatures(paragraphs: Sequence[Line], config: DedupConfig) -> Signatures:
+    """Return the signatures of a document's paragraphs, one row each (in one numpy pass)."""
+    texts = [p.text for p in paragraphs]
+    return minhash.signatures(texts, config.num_perm, config.shingle_chars, config.seed)
+
+
+def document_signature(rows: Signatures) -> Signature | None:
+    """Return a document's signature from its paragraphs' rows: their minimum.
+
+    The MinHash of a union is the minimum of the MinHashes, so this is exactly the
+    signature of the document's shingles (taken within paragraphs), at no cost.
+    None for a document with no characters.
+    """
+    if len(rows) == 0:
+        return None
+    merged: Signature = rows.min(axis=0)
+    return None if bool(minhash.is_empty(merged[None])[0]) else merged
 
 
 def _match_paragraphs(
-    paragraphs: Sequence[Line], config: DedupConfig
+    paragraphs: Sequence[Line], config: DedupConfig, signatures: Signatures
 ) -> list[tuple[int, float] | None]:
     """For each paragraph, the earlier paragraph it repeats and how similar they are."""
     texts = [p.text for p in paragraphs]
-    signatures = minhash.signatures(texts, config.num_perm, config.shingle_chars, config.seed)
     keys = lsh.band_keys(signatures, lsh.choose_banding(config.jaccard_threshold, config.num_perm))
     sets: dict[int, set[str]] = {}
 
@@ -117,7 +151,9 @@ def _match_paragraphs(
 
 
 def find_duplicate_blocks(
-    paragraphs: Sequence[Line], config: DedupConfig = DedupConfig()
+    paragraphs: Sequence[Line],
+    config: DedupConfig = DedupConfig(),
+    signatures: Signatures | None = None,
 ) -> tuple[tuple[Line, ...], tuple[DuplicateBlock, ...], tuple[Removal, ...]]:
     """Remove runs of paragraphs that repeat earlier paragraphs of the same document.
 
@@ -129,7 +165,9 @@ def find_duplicate_blocks(
         dropped paragraph (class ``duplicate``).
 
     """
-    matches = _match_paragraphs(paragraphs, config)
+    if signatures is None:
+        signatures = paragraph_signatures(paragraphs, config)
+    matches = _match_paragraphs(paragraphs, config, signatures)
     dropped: set[int] = set()
     blocks: list[DuplicateBlock] = []
     position = 0

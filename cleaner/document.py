@@ -10,7 +10,7 @@ from typing import Any
 
 from .boilerplate import strip_boilerplate
 from .data import CleanConfig, CleanedText, Normalized
-from .dedup import find_duplicate_blocks
+from .dedup import document_signature, find_duplicate_blocks, paragraph_signatures
 from .normalize import normalize_text
 from .quality import find_quality_warnings
 
@@ -42,8 +42,13 @@ def clean_normalized(
     kept = stripped.lines
     blocks: tuple[Any, ...] = ()
     duplicate_removals: tuple[Any, ...] = ()
+    # One numpy pass signs every paragraph: block dedup compares them, and the
+    # document's signature is the minimum over the paragraphs it keeps.
+    rows = paragraph_signatures(kept, config.dedup)
     if config.dedup.blocks:
-        kept, blocks, duplicate_removals = find_duplicate_blocks(kept, config.dedup)
+        before = {line.line_no: row for row, line in enumerate(kept)}
+        kept, blocks, duplicate_removals = find_duplicate_blocks(kept, config.dedup, rows)
+        rows = rows[[before[line.line_no] for line in kept]]
     removed = tuple(
         sorted(stripped.removed + duplicate_removals, key=lambda r: (r.line_no, r.partial))
     )
@@ -57,4 +62,5 @@ def clean_normalized(
         lines_in=len(counted_lines),
         lines_out=len(kept),
         warnings=find_quality_warnings(kept),
+        signature=document_signature(rows),
     )

@@ -166,8 +166,25 @@ def extract_numbers(text: str) -> list[str]:
 # --------------------------------------------------------------------------- driver
 
 
+# A line with none of these characters is left as it is by every rule: white space
+# (every rule but the punctuation ones needs a space or an odd one), invisible
+# characters, full-width letters, digits and points, and the punctuation the mode
+# converts. Most lines of clean Chinese prose have none, and skip the chain.
+TRIGGER_BASE = (
+    " \t\x00-\x1f\x7f-\x9f\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u2060"
+    "\u3000\ufeff\uff0e\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
+)
+TRIGGER_RES = {
+    "cjk": re.compile(f"[{TRIGGER_BASE},;:?!()]"),
+    "ascii": re.compile(f"[{TRIGGER_BASE}\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]"),
+    "keep": re.compile(f"[{TRIGGER_BASE}]"),
+}
+
+
 def _normalize_counted(line: str, config: NormalizeConfig, counts: dict[str, int]) -> str:
     """Apply the rule chain to ``line`` until nothing changes, adding to ``counts``."""
+    if not TRIGGER_RES[config.punctuation].search(line):
+        return line
     chain = _rule_chain(config)
     for _ in range(MAX_PASSES):
         before = line

@@ -37,7 +37,7 @@ from .data import (
     FileReport,
     IndexDuplicate,
 )
-from .dedup import find_near_duplicates, jaccard, shingle_set
+from .dedup import document_shingles, find_near_duplicates, jaccard
 from .document import clean_text as clean_text
 from .errors import OutputError, UsageProblem
 from .html import INSTALL_HINT, extraction_available
@@ -53,6 +53,7 @@ from .write import (
     WORK_DIR,
     clear_stale_temporaries,
     finish_jsonl,
+    flush_staged,
     place_file,
     write_atomic,
 )
@@ -161,7 +162,7 @@ def _exact_jaccard(
             if len(cache) >= EXACT_CACHE_DOCUMENTS:
                 cache.clear()
             text = (work_dir / f"{parts[position]:09d}").read_text(encoding="utf-8")
-            cache[position] = shingle_set(text, config.dedup.shingle_chars)
+            cache[position] = document_shingles(text, config.dedup.shingle_chars)
         return cache[position]
 
     return lambda first, second: jaccard(shingles(first), shingles(second))
@@ -175,6 +176,7 @@ def _place_outputs(
 ) -> list[FileFailure]:
     """Move kept texts (index, input path, report) from the work directory into place."""
     failures: list[FileFailure] = []
+    flush_staged()
     if config.output_format == "jsonl" or config.jsonl_path:
         targets = [output_dir / CORPUS_JSONL] if config.output_format == "jsonl" else []
         if config.jsonl_path:

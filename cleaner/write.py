@@ -68,6 +68,26 @@ def jsonl_line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def write_staged(path: Path, text: str) -> None:
+    """Write a text into the run's private work directory.
+
+    No temporary name and no fsync per file: nothing reads the work directory
+    but this run, and ``flush_staged`` makes everything durable with one call
+    before the files are renamed into place.
+    """
+    with path.open("wb") as stream:
+        stream.write(text.encode("utf-8"))
+
+
+def flush_staged() -> None:
+    """Make the staged files durable before they are renamed into place.
+
+    One ``sync`` instead of an fsync per file: on a corpus of small files the
+    per-file fsyncs were a quarter of the run.
+    """
+    os.sync()
+
+
 def place_file(part: Path, target: Path) -> None:
     """Move a finished file from the work directory to its place (same file system: atomic)."""
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -87,14 +87,14 @@ def test_full_disk_fails_the_file_not_the_run(tmp_path, monkeypatch):
     shutil.copy(seed_path("000"), source / "big.txt")
     import cleaner._workers as pipeline
 
-    real = pipeline.write_atomic
+    real = pipeline.write_staged
 
-    def write_atomic(path: Path, text: str) -> None:
+    def write_staged(path: Path, text: str) -> None:
         if "\u533b\u7597\u4fdd\u969c\n" in text[:10]:  # the text of big.txt (seed 000)
             raise OSError(errno.ENOSPC, "No space left on device")
         real(path, text)
 
-    monkeypatch.setattr(pipeline, "write_atomic", write_atomic)
+    monkeypatch.setattr(pipeline, "write_staged", write_staged)
     report = clean_corpus(source, tmp_path / "out", jobs=1)
     assert [(f.rel_path, f.reason) for f in report.failures] == [
         ("big.txt", "cannot write output: No space left on device")

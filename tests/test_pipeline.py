@@ -189,3 +189,15 @@ def test_html_without_the_extra_is_a_usage_error(tmp_path, monkeypatch):
     with pytest.raises(CleanerError, match=r"pip install 'cleaner\[html\]'"):
         clean_corpus(source, tmp_path / "out", CleanConfig(glob="**/*.html"))
     assert not (tmp_path / "out").exists()
+
+
+def test_edge_lines_are_the_edges_of_the_normalized_text():
+    from cleaner._workers import edge_lines
+    from cleaner.boilerplate import edge_zone
+    from cleaner.normalize import normalize_text
+
+    for path in sorted(SEEDS.glob("*.txt")):
+        raw = path.read_text(encoding="utf-8").split("\n")
+        normalized = normalize_text("\n".join(raw)).text.split("\n")
+        expected = [normalized[i] for i in sorted(edge_zone(normalized, 10))]
+        assert edge_lines(raw, CleanConfig()) == expected, path.name

@@ -87,3 +87,21 @@ def test_normalize_line_matches_text(text: str, config: NormalizeConfig) -> None
 def test_lines_are_independent(lines: list[str]) -> None:
     joined = normalize_text("\n".join(lines)).text
     assert joined.split("\n") == [normalize_line(line) for line in "\n".join(lines).split("\n")]
+
+
+@settings(
+    max_examples=int(__import__("os").environ.get("CLEANER_FUZZ_EXAMPLES", "300")), deadline=None
+)
+@given(st.one_of(cjk_text, st.text()), configs)
+def test_fast_path_changes_nothing_the_rules_would_change(text, config):
+    """Lines skipped by the trigger check come out of the full rule chain unchanged."""
+    import cleaner.normalize as normalize
+
+    for line in text.split("\n"):
+        if not normalize.TRIGGER_RES[config.punctuation].search(line):
+            counts: dict[str, int] = {}
+            chain = normalize._rule_chain(config)
+            result = line
+            for _name, rule in chain:
+                result, _ = rule(result)
+            assert result == line and not counts

@@ -165,6 +165,14 @@ CONFIG_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         ("--doc-dedup/--no-doc-dedup",),
         {"default": True, "help": "Drop near-duplicate documents across the corpus."},
     ),
+    (
+        ("--numbers-matter/--no-numbers-matter",),
+        {
+            "default": True,
+            "help": "Keep documents equal except for their figures (yearly reports from one "
+            "template), reported as same-template; --no-numbers-matter drops them.",
+        },
+    ),
 )
 
 
@@ -211,6 +219,7 @@ def build_config(options: dict[str, Any]) -> CleanConfig:
                 seed=options["seed"],
                 keep=options["keep"],
                 min_block_chars=options["min_block_chars"],
+                numbers_matter=options["numbers_matter"],
             ),
             glob=options["glob"],
             output_format=options["output_format"],

@@ -100,6 +100,9 @@ class DedupConfig:
         min_block_chars: a repeated paragraph shorter than this is only removed when
             it sits inside a run of longer repeated paragraphs (a lone repeated
             heading is not a duplicated block).
+        numbers_matter: documents equal except for their figures (yearly reports
+            from one template) are reported as "same template" but both kept;
+            False drops them like any near-duplicate.
 
     """
 
@@ -111,6 +114,7 @@ class DedupConfig:
     seed: int = 1
     keep: KeepPolicy = "first"
     min_block_chars: int = 30
+    numbers_matter: bool = True
 
     def __post_init__(self) -> None:
         if not 0.0 < self.jaccard_threshold <= 1.0:
@@ -325,10 +329,15 @@ class ClusterMember:
 
 @dataclass(frozen=True, slots=True)
 class DuplicateCluster:
-    """Near-duplicate documents: one is kept, the others are not written."""
+    """Near-duplicate documents: one is kept, the others are not written.
+
+    ``same_template`` lists members that differ from the kept document only in
+    their figures; with ``numbers_matter`` they are written too.
+    """
 
     kept: str
     dropped: tuple[ClusterMember, ...]
+    same_template: tuple[ClusterMember, ...] = ()
 
 
 # --------------------------------------------------------------------------- results

@@ -32,6 +32,7 @@ from ._workers import (
 from .data import (
     CleanConfig,
     CleanReport,
+    ClusterMember,
     DuplicateCluster,
     FileFailure,
     FileReport,
@@ -135,16 +136,19 @@ def _find_clusters(
         # Equal once numbers are masked, and not identical.
         return masked[first][0] == masked[second][0] and masked[first][1] != masked[second][1]
 
-    return tuple(
-        DuplicateCluster(
-            cluster.kept,
-            tuple(
-                replace(m, differs_only_in_numbers=only_figures_differ(cluster.kept, m.doc_id))
-                for m in cluster.dropped
-            ),
-        )
-        for cluster in clusters
-    )
+    result = []
+    for cluster in clusters:
+        members = [
+            replace(m, differs_only_in_numbers=only_figures_differ(cluster.kept, m.doc_id))
+            for m in cluster.dropped
+        ]
+        templates: list[ClusterMember] = []
+        if config.dedup.numbers_matter:
+            # Same template, other figures: a different document (next year's report).
+            templates = [m for m in members if m.differs_only_in_numbers]
+            members = [m for m in members if not m.differs_only_in_numbers]
+        result.append(DuplicateCluster(cluster.kept, tuple(members), tuple(templates)))
+    return tuple(result)
 
 
 # Shingle sets of cleaned texts kept for exact checks; candidates come in runs.

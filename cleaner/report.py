@@ -125,8 +125,9 @@ def build_report(report: CleanReport) -> dict[str, Any]:
         "clusters": [
             {
                 "kept": cluster.kept,
-                "size": 1 + len(cluster.dropped),
+                "size": 1 + len(cluster.dropped) + len(cluster.same_template),
                 "dropped": [asdict(member) for member in cluster.dropped],
+                "same_template": [asdict(member) for member in cluster.same_template],
             }
             for cluster in report.clusters
         ],

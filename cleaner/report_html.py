@@ -100,14 +100,17 @@ def _charts(data: dict[str, Any], colours: dict[str, str]) -> str:
 
 def _pairs(data: dict[str, Any], cleaned: TextLookup | None) -> str:
     clusters = sorted(data["clusters"], key=lambda c: (-c["size"], c["kept"]))
-    pairs = [(c["kept"], m) for c in clusters for m in c["dropped"]]
+    pairs = [(c["kept"], m) for c in clusters for m in c["dropped"] + c.get("same_template", [])]
     if not pairs:
         return '<section id="pairs"><h2>Near-duplicate documents</h2><p>None.</p></section>'
+    templates = [m for c in clusters for m in c.get("same_template", [])]
     items = []
     for kept, member in pairs[:HTML_MAX_PAIRS]:
         figures = " \u00b7 only figures differ" if member["differs_only_in_numbers"] else ""
+        template = member in templates
+        verdict = "kept: same template as" if template else "dropped as a near-duplicate of"
         summary = (
-            f"<summary>{esc(member['doc_id'])} dropped as a near-duplicate of "
+            f"<summary>{esc(member['doc_id'])} {verdict} "
             f"{esc(kept)} \u00b7 similarity {member['similarity']:.3f}{figures}</summary>"
         )
         kept_text = cleaned(kept) if cleaned else None
@@ -115,11 +118,13 @@ def _pairs(data: dict[str, Any], cleaned: TextLookup | None) -> str:
         if kept_text is None or dropped_text is None:
             body = '<p class="note">The cleaned texts were not given to the report.</p>'
         else:
-            titles = (f"kept: {kept}", f"dropped: {member['doc_id']}")
+            titles = (f"kept: {kept}", f"{'kept' if template else 'dropped'}: {member['doc_id']}")
             body = side_by_side(_numbered(kept_text), _numbered(dropped_text), titles)
         items.append(f'<details class="pair" open>{summary}{body}</details>')
     more = _more(len(pairs) - HTML_MAX_PAIRS, "pair")
-    title = f"<h2>Near-duplicate documents ({len(pairs)} dropped)</h2>{LEGEND}"
+    dropped = len(pairs) - len(templates)
+    counts = f"{dropped} dropped, {len(templates)} same template"
+    title = f"<h2>Near-duplicate documents ({counts})</h2>{LEGEND}"
     return f'<section id="pairs">{title}{"".join(items)}{more}</section>'
 
 

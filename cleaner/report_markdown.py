@@ -148,7 +148,9 @@ def _clusters_table(data: dict[str, Any]) -> str | None:
         )
         if len(members) > MARKDOWN_MAX_MEMBERS:
             named += f", +{len(members) - MARKDOWN_MAX_MEMBERS} more"
+        # Members kept as the same template (numbers matter) count here too.
         figures = sum(1 for m in members if m["differs_only_in_numbers"])
+        figures += len(cluster.get("same_template", []))
         rows.append([cell(cluster["kept"]), str(cluster["size"]), named, str(figures)])
     header = ["kept", "documents", "dropped (similarity)", "only figures differ"]
     return table(header, rows)

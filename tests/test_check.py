@@ -94,7 +94,8 @@ def test_a_check_writes_nothing_and_cleans_up(tmp_path, monkeypatch):
     out = tmp_path / "committed"
     out.mkdir()
     before = tree_digest(source)
-    result = check_corpus(source, out, CleanConfig(jsonl_path=str(tmp_path / "x.jsonl")), html=True)
+    config = CleanConfig(jsonl_path=str(tmp_path / "x.jsonl"))
+    result = check_corpus(source, out, config, html=True)
     assert result.html is not None and "only figures differ" in result.html
     assert tree_digest(source) == before
     assert list(out.iterdir()) == [] and list(scratch.iterdir()) == []
@@ -163,8 +164,15 @@ def test_limits_on_the_seeds(runner, args, code):
 
 def test_limits_on_near_duplicates_and_skipped_files(runner, tmp_path):
     source = str(duplicate_corpus(tmp_path))
-    assert runner.invoke(cli, ["check", source, "--max-dup-docs", "2"]).exit_code == 0
-    failed = runner.invoke(cli, ["check", source, "--max-dup-docs", "1", "--max-skipped", "0"])
+    assert (
+        runner.invoke(
+            cli, ["check", source, "--max-dup-docs", "2", "--no-numbers-matter"]
+        ).exit_code
+        == 0
+    )
+    failed = runner.invoke(
+        cli, ["check", source, "--max-dup-docs", "1", "--max-skipped", "0", "--no-numbers-matter"]
+    )
     assert failed.exit_code == 1
     assert "| near-duplicate documents dropped (`--max-dup-docs`) | 2 | 1 | **failed** |" in (
         failed.stdout
@@ -260,7 +268,9 @@ def test_github_annotation_escapes_properties_and_data():
 def test_near_duplicate_and_skipped_annotations(runner, tmp_path, monkeypatch):
     duplicate_corpus(tmp_path)
     monkeypatch.chdir(tmp_path)
-    result = runner.invoke(cli, ["check", "in", "--annotations", "github", "-q"])
+    result = runner.invoke(
+        cli, ["check", "in", "--annotations", "github", "-q", "--no-numbers-matter"]
+    )
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     pattern = (
@@ -312,7 +322,16 @@ def test_summary_is_appended_and_html_written(runner, tmp_path):
     summary = tmp_path / "step-summary.md"
     summary.write_text("# earlier step\n", encoding="utf-8")
     page = tmp_path / "report.html"
-    args = ["check", source, "--summary", str(summary), "--html", str(page), "-q"]
+    args = [
+        "check",
+        source,
+        "--summary",
+        str(summary),
+        "--html",
+        str(page),
+        "-q",
+        "--no-numbers-matter",
+    ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0 and result.stdout == ""
     text = summary.read_text(encoding="utf-8")

@@ -188,7 +188,7 @@ def test_near_duplicate_document_is_dropped(runner, tmp_path):
     (source / "b.txt").write_text(text.replace("2019", "2018", 1), encoding="utf-8")
     shutil.copy(seed_path("003"), source / "c.txt")
     out = tmp_path / "out"
-    result = runner.invoke(cli, [str(source), str(out), "--no-progress"])
+    result = runner.invoke(cli, [str(source), str(out), "--no-progress", "--no-numbers-matter"])
     assert result.exit_code == 0
     assert sorted(p.name for p in out.glob("*.txt")) == ["a.txt", "c.txt"]
     report = json.loads((out / "_report.json").read_text(encoding="utf-8"))
@@ -232,3 +232,24 @@ def test_run_is_the_default_command(runner, tmp_path):
     ).read_bytes()
     help_text = runner.invoke(cli, ["--help"]).output
     assert "Commands:" in help_text and "run" in help_text and "--jobs" in help_text
+
+
+def test_same_template_other_figures_are_both_kept_by_default(runner, tmp_path):
+    """Yearly reports from one template differ in their figures: different documents."""
+    source = tmp_path / "in"
+    source.mkdir()
+    text = seed_text("002")
+    (source / "2019.txt").write_text(text, encoding="utf-8")
+    (source / "2020.txt").write_text(
+        text.replace("2019", "2020").replace("95%", "96%"), encoding="utf-8"
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(cli, [str(source), str(out), "-q"])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in out.glob("*.txt")) == ["2019.txt", "2020.txt"]
+    report = json.loads((out / "_report.json").read_text(encoding="utf-8"))
+    (cluster,) = report["clusters"]
+    assert cluster["kept"] == "2019.txt" and cluster["dropped"] == []
+    (member,) = cluster["same_template"]
+    assert member["doc_id"] == "2020.txt" and member["differs_only_in_numbers"] is True
+    assert report["totals"]["documents_dropped_as_duplicates"] == 0

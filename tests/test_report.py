@@ -11,11 +11,16 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, seed_path
 
-from cleaner import CleanConfig, clean_corpus
+from cleaner import CleanConfig, DedupConfig, clean_corpus
 from cleaner.report import REPORT_SCHEMA, load_schema, render_json, render_markdown, render_summary
 from cleaner.report_markdown import MARKDOWN_MAX_ROWS, render_markdown_data
 
 jsonschema = pytest.importorskip("jsonschema")
+
+
+# These corpora hold pairs that differ only in a figure; the report tests want them
+# dropped (--no-numbers-matter) to show the clusters.
+FIGURES_DROPPED = CleanConfig(dedup=DedupConfig(numbers_matter=False))
 
 
 def duplicate_corpus(root: Path) -> Path:
@@ -48,7 +53,7 @@ def duplicate_corpus(root: Path) -> Path:
 def dup_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("dup-corpus")
     source = duplicate_corpus(root)
-    report = clean_corpus(source, root / "out", CleanConfig(), jobs=1)
+    report = clean_corpus(source, root / "out", FIGURES_DROPPED, jobs=1)
     data = json.loads((root / "out" / "_report.json").read_text(encoding="utf-8"))
     return source, root / "out", report, data
 
@@ -171,7 +176,7 @@ def test_clusters_decoding_and_skipped_files(dup_run):
 
 def test_report_is_the_same_for_any_number_of_processes(dup_run, tmp_path):
     source, out, _, _ = dup_run
-    report = clean_corpus(source, tmp_path / "two", CleanConfig(), jobs=2)
+    report = clean_corpus(source, tmp_path / "two", FIGURES_DROPPED, jobs=2)
     assert render_json(report) == (out / "_report.json").read_text(encoding="utf-8")
     assert render_markdown(report) == (out / "_report.md").read_text(encoding="utf-8")
 
@@ -249,7 +254,7 @@ def test_markdown_escapes_table_cells(tmp_path):
     source = tmp_path / "in"
     source.mkdir()
     shutil.copy(seed_path("002"), source / "a|b.txt")  # warnings name the file
-    markdown = render_markdown(clean_corpus(source, None))
+    markdown = render_markdown(clean_corpus(source, None, FIGURES_DROPPED))
     assert "a\\|b.txt" in markdown
 
 

@@ -41,7 +41,7 @@ class RunState:
 
     root: str
     config: CleanConfig
-    frequent: frozenset[int]
+    frequent: dict[str, frozenset[int]]  # per site (folder): keys of its template lines
     work_dir: str | None
 
 
@@ -69,6 +69,15 @@ def _guarded(rel_path: str, stage: Callable[..., Any], *args: Any) -> Any:
     except Exception as error:  # noqa: BLE001 - one bad file must not stop the corpus
         reason = f"internal error ({type(error).__name__}: {error}); please report it"
         return FileFailure(printable_path(rel_path), reason)
+
+
+def site_of(rel_path: str) -> str:
+    """Return the site a file belongs to for corpus-level counts: its folder.
+
+    >>> site_of("gov.cn/news/a.txt"), site_of("a.txt")
+    ('gov.cn/news', '')
+    """
+    return rel_path.rpartition("/")[0]
 
 
 def is_html(rel_path: str) -> bool:
@@ -164,7 +173,8 @@ def _process_file(job: tuple[int, str]) -> Processed | FileFailure:
     document, normalized, size, page = _read_and_normalize(rel_path)
     if normalized is None:
         return document  # type: ignore[no-any-return]
-    cleaned = clean_normalized(document.text, normalized, state.config, state.frequent)
+    frequent = state.frequent.get(site_of(rel_path), frozenset())
+    cleaned = clean_normalized(document.text, normalized, state.config, frequent)
     cleaned = replace(cleaned, metadata=with_page_metadata(cleaned.metadata, page))
     name = printable_path(rel_path)
     if state.work_dir is not None:

@@ -28,6 +28,7 @@ from ._workers import (
     is_html,
     process_guarded,
     scan_guarded,
+    site_of,
 )
 from .data import (
     CleanConfig,
@@ -95,12 +96,17 @@ def _with_progress(
 
 def _frequent_lines(
     rel_paths: list[str], state: RunState, jobs: int, progress: Progress | None
-) -> tuple[frozenset[int], dict[str, FileFailure]]:
-    """Pass 1: count edge lines over the corpus; return the frequent keys and the failures."""
+) -> tuple[dict[str, frozenset[int]], dict[str, FileFailure]]:
+    """Pass 1: count edge lines per site; return each site's frequent keys and the failures.
+
+    A site is the folder a file is in (crawls keep a site per folder): a footer
+    counts where it is a template, and one site's headings never make another
+    site's text boilerplate.
+    """
     minimum = state.config.boilerplate.corpus_min_docs
     if not state.config.boilerplate.enabled or minimum == 0 or len(rel_paths) < minimum:
-        return frozenset(), {}
-    counts: Counter[int] = Counter()
+        return {}, {}
+    counts: Counter[tuple[str, int]] = Counter()
     failures: dict[str, FileFailure] = {}
     results = map_ordered(scan_guarded, rel_paths, jobs, init_worker, (state,))
     for rel_path, keys in zip(
@@ -109,8 +115,13 @@ def _frequent_lines(
         if isinstance(keys, FileFailure):
             failures[rel_path] = keys
         else:
-            counts.update(keys)
-    return frozenset(key for key, count in counts.items() if count >= minimum), failures
+            site = site_of(rel_path)
+            counts.update((site, key) for key in keys)
+    frequent: dict[str, set[int]] = {}
+    for (site, key), count in counts.items():
+        if count >= minimum:
+            frequent.setdefault(site, set()).add(key)
+    return {site: frozenset(keys) for site, keys in frequent.items()}, failures
 
 
 def _find_clusters(
@@ -283,7 +294,7 @@ def _run(
     progress: Progress | None,
     jobs: int,
 ) -> CleanReport:
-    state = RunState(str(root), config, frozenset(), str(work_dir) if work_dir else None)
+    state = RunState(str(root), config, {}, str(work_dir) if work_dir else None)
     frequent, failed = _frequent_lines(rel_paths, state, jobs, progress)
     state = replace(state, frequent=frequent)
     todo = [(i, p) for i, p in enumerate(rel_paths) if p not in failed]

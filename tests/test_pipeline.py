@@ -201,3 +201,22 @@ def test_edge_lines_are_the_edges_of_the_normalized_text():
         normalized = normalize_text("\n".join(raw)).text.split("\n")
         expected = [normalized[i] for i in sorted(edge_zone(normalized, 10))]
         assert edge_lines(raw, CleanConfig()) == expected, path.name
+
+
+def test_corpus_frequent_lines_are_counted_per_site(tmp_path):
+    """A footer recurring on one site (folder) goes there; another site keeps the same line."""
+    source = tmp_path / "in"
+    footer = "\u7f51\u7ad9\u5730\u56fe \u8054\u7cfb\u6211\u4eec \u9690\u79c1\u58f0\u660e"
+    seeds = sorted(SEEDS.glob("*.txt"))
+    for site, count in (("site-a", 5), ("site-b", 4)):
+        (source / site).mkdir(parents=True)
+        for index in range(count):
+            body = seeds[index].read_text(encoding="utf-8").replace("2021", str(1990 + index))
+            (source / site / f"{index}.txt").write_text(body + "\n" + footer + "\n", encoding="utf-8")
+    report = clean_corpus(source, tmp_path / "out", CleanConfig(dedup=DedupConfig(documents=False)))
+    for file in report.files:
+        categories = {r.category for r in file.removed if r.text == footer}
+        if file.source_path.startswith("site-a/"):
+            assert categories in ({"corpus-frequent"}, {"related"}), file.source_path
+        else:
+            assert "corpus-frequent" not in categories, file.source_path  # 4 < 5 documents

@@ -16,6 +16,9 @@ import click
 
 from . import __version__
 from ._parallel import default_jobs
+from .cli_settings import required_argument as required_argument
+from .cli_settings import settings_file_options
+from .cli_settings import settled_config as _settled_config
 from .data import (
     CJK_SPACING_CHOICES,
     FORMAT_CHOICES,
@@ -32,6 +35,7 @@ from .errors import CleanerError, UsageProblem
 from .pipeline import clean_corpus, clean_text
 from .read import read_stdin
 from .report import render_summary
+from .settings import settings_from_options as _settings_from_options
 from .write import write_stdout
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -47,6 +51,9 @@ Examples:
   clean crawl/ out/ --jobs 1            one process (the result is the same)
   clean page.txt out/                   clean one file
   clean - < page.txt > page.clean.txt   filter standard input to standard output
+  clean crawl/ out/ --config a.toml     settings from a TOML file (flags override it)
+  clean --print-config > a.toml         print the effective settings as such a file
+  clean explain page.txt                show each line removed or changed, and why
 
 \b
 Exit codes: 0 all files cleaned; 1 some files skipped or not written
@@ -176,11 +183,19 @@ CONFIG_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
 )
 
 
+# What a settings file may set: every option above, under its long name.
+SETTINGS = _settings_from_options(CONFIG_OPTIONS)
+
+
 def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add every option that shapes the result (shared by ``run`` and ``check``)."""
+    """Add every option that shapes the result and the settings-file options.
+
+    Shared by ``run``, ``check`` and ``explain``; their callbacks turn the options
+    into a configuration with :func:`settled_config`.
+    """
     for flags, settings in reversed(CONFIG_OPTIONS):
         command = click.option(*flags, show_default="default" in settings, **settings)(command)
-    return command
+    return settings_file_options(command)
 
 
 def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -203,31 +218,45 @@ def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def build_config(options: dict[str, Any]) -> CleanConfig:
     """Turn parsed options into a CleanConfig; a bad value is a usage error."""
     try:
-        return CleanConfig(
-            normalize=NormalizeConfig(
-                punctuation=options["punctuation"], cjk_spacing=options["cjk_spacing"]
-            ),
-            boilerplate=BoilerplateConfig(
-                enabled=options["boilerplate"], corpus_min_docs=options["corpus_min_docs"]
-            ),
-            dedup=DedupConfig(
-                blocks=options["block_dedup"],
-                documents=options["doc_dedup"],
-                jaccard_threshold=options["threshold"],
-                shingle_chars=options["shingle_size"],
-                num_perm=options["num_perm"],
-                seed=options["seed"],
-                keep=options["keep"],
-                min_block_chars=options["min_block_chars"],
-                numbers_matter=options["numbers_matter"],
-            ),
-            glob=options["glob"],
-            output_format=options["output_format"],
-            jsonl_path=options["jsonl"],
-            index_path=options["index_path"],
-        )
+        return _make_config(options)
     except ValueError as error:
         raise click.UsageError(str(error)) from error
+
+
+def _make_config(options: dict[str, Any]) -> CleanConfig:
+    """Turn parsed options into a CleanConfig; raise ValueError on a bad value."""
+    return CleanConfig(
+        normalize=NormalizeConfig(
+            punctuation=options["punctuation"], cjk_spacing=options["cjk_spacing"]
+        ),
+        boilerplate=BoilerplateConfig(
+            enabled=options["boilerplate"], corpus_min_docs=options["corpus_min_docs"]
+        ),
+        dedup=DedupConfig(
+            blocks=options["block_dedup"],
+            documents=options["doc_dedup"],
+            jaccard_threshold=options["threshold"],
+            shingle_chars=options["shingle_size"],
+            num_perm=options["num_perm"],
+            seed=options["seed"],
+            keep=options["keep"],
+            min_block_chars=options["min_block_chars"],
+            numbers_matter=options["numbers_matter"],
+        ),
+        glob=options["glob"],
+        output_format=options["output_format"],
+        jsonl_path=options["jsonl"],
+        index_path=options["index_path"],
+    )
+
+
+def settled_config(options: dict[str, Any]) -> CleanConfig:
+    """Merge the settings file under the flags and build the configuration (or a usage error).
+
+    Pops ``--config`` and ``--print-config``; with ``--print-config`` it prints the
+    effective settings and exits 0.
+    """
+    return _settled_config(options, SETTINGS, _make_config)
 
 
 def progress_bar(show: bool | None, quiet: bool) -> _ProgressBar | None:
@@ -274,12 +303,12 @@ def cli() -> None:
 
 
 @cli.command(epilog=EPILOG, context_settings=CONTEXT)
-@click.argument("input_path", metavar="IN", type=click.Path(path_type=str))
+@click.argument("input_path", metavar="IN", required=False, type=click.Path(path_type=str))
 @click.argument("output_dir", metavar="[OUT]", required=False, type=click.Path(path_type=str))
 @config_options
 @run_options
 def run(
-    input_path: str,
+    input_path: str | None,
     output_dir: str | None,
     quiet: bool,
     progress: bool | None,
@@ -294,8 +323,11 @@ def run(
     values are kept as metadata) and of paragraphs it repeats; near-duplicate
     documents are dropped. OUT gets the cleaned files plus _report.json and
     _report.md. IN may be a directory, one file, or - for standard input.
+    Settings come from --config FILE or the [tool.cleaner] table of
+    ./pyproject.toml when there is one; flags override them.
     """
-    config = build_config(options)
+    config = settled_config(options)
+    input_path = required_argument(input_path)
     if input_path == "-":
         if output_dir not in (None, "-"):
             raise click.UsageError("with IN '-' the cleaned text goes to standard output; omit OUT")
@@ -344,3 +376,7 @@ cli.add_command(build_check_command())
 from .cli_index import index as _index  # noqa: E402 - the group must exist first
 
 cli.add_command(_index)
+
+from .cli_explain import build_explain_command  # noqa: E402 - registered beside its use below
+
+cli.add_command(build_explain_command())

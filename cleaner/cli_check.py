@@ -118,10 +118,19 @@ def _write_outputs(
 
 def build_check_command() -> click.Command:
     """Make the ``check`` command with the same result options as ``run``."""
-    from .cli import CONTEXT, build_config, config_options, progress_bar, run_options
+    from .cli import (
+        CONTEXT,
+        config_options,
+        progress_bar,
+        required_argument,
+        run_options,
+        settled_config,
+    )
 
     @click.command(epilog=CHECK_EPILOG, context_settings=CONTEXT)
-    @click.argument("input_path", metavar="IN", type=click.Path(exists=True, path_type=str))
+    @click.argument(
+        "input_path", metavar="IN", required=False, type=click.Path(exists=True, path_type=str)
+    )
     @click.option(
         "--against",
         metavar="OUT",
@@ -133,7 +142,7 @@ def build_check_command() -> click.Command:
     @config_options
     @run_options
     def check(
-        input_path: str,
+        input_path: str | None,
         against: str | None,
         quiet: bool,
         progress: bool | None,
@@ -149,7 +158,8 @@ def build_check_command() -> click.Command:
         """
         outputs = {key: options.pop(key) for key in ("annotations", "sarif", "html", "summary")}
         limits = Limits(**{name: options.pop(name) for _, name, _ in LIMIT_OPTIONS})
-        config = build_config(options)
+        config = settled_config(options)
+        input_path = required_argument(input_path)
         bar = progress_bar(progress, quiet)
         try:
             wants_html = outputs["html"] is not None

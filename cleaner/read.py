@@ -48,72 +48,202 @@ def printable_path(rel_path: str) -> str:
     return rel_path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def scan_files(root: Path, pattern: str = DEFAULT_PATTERN) -> tuple[list[str], list[FileFailure]]:
+def scan_files(
+    root: Path,
+    pattern: str = DEFAULT_PATTERN,
+    follow_links: bool = False,
+    *,
+    output_dir: Path | None = None,
+) -> tuple[list[str], list[FileFailure]]:
     """Like ``find_files``, and also say which matching names were passed over and why.
 
     Symbolic links out of the input, broken links, special files and unreadable
-    directories are reported rather than silently skipped.
+    directories are reported rather than silently skipped. With ``follow_links``,
+    symlinked directories are walked wherever they lead, and symlinked files outside
+    the input are read; each directory is walked once, so a link back to a folder
+    being walked is reported as a loop and a second link to a folder already walked
+    is reported too. Nothing under ``output_dir`` is read, even through a link, so a
+    run never reads what it writes.
     """
     if root.is_file():
         return [root.name], []
-    files = find_files(root, pattern)
-    listed = set(files)
-    skipped: list[FileFailure] = []
-    matcher = glob_to_regex(pattern)
-
-    def unreadable(error: OSError) -> None:
-        rel = Path(error.filename).relative_to(root).as_posix() if error.filename else "?"
-        skipped.append(FileFailure(rel, f"cannot read directory: {_describe(error)}"))
-
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=unreadable):
-        dirnames.sort()
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        for name in sorted(filenames):
-            rel_path = name if rel_dir == "." else f"{rel_dir}/{name}"
-            if rel_path not in listed and matcher.fullmatch(rel_path):
-                skipped.append(FileFailure(rel_path, _why_passed_over(os.path.join(dirpath, name))))
-    return files, sorted(skipped, key=lambda f: f.rel_path)
+    if not root.is_dir():
+        raise UsageProblem(f"input {root} is neither a directory nor a file; check the path")
+    walk = _Walk(os.fspath(root), glob_to_regex(pattern), follow_links, output_dir)
+    walk.run()
+    return sorted(walk.found), sorted(walk.skipped, key=lambda f: f.rel_path)
 
 
-def _why_passed_over(path: str) -> str:
-    if os.path.islink(path):
-        if not os.path.exists(path):
-            return "broken symbolic link"
-        return "symbolic link to a file outside the input (not followed)"
-    return "not a regular file (FIFO, socket or device)"
-
-
-def find_files(root: Path, pattern: str = DEFAULT_PATTERN) -> list[str]:
+def find_files(root: Path, pattern: str = DEFAULT_PATTERN, follow_links: bool = False) -> list[str]:
     """List the regular files under ``root`` that match ``pattern``, sorted by relative path.
 
     Paths are POSIX and relative to ``root``. ``pattern`` is a glob matched against
     the whole relative path (see ``glob_to_regex``); hidden files match like any other.
-    Symlinked directories are not followed, which also makes link loops harmless; a
-    symlinked file is listed only if it resolves to a regular file inside ``root``.
-    Special files (FIFOs, sockets, devices) are skipped, since reading one could
-    block forever.
+    By default symlinked directories are not followed, which also makes link loops
+    harmless, and a symlinked file is listed only if it resolves to a regular file
+    inside ``root``; ``follow_links`` follows both (see ``scan_files``). Special
+    files (FIFOs, sockets, devices) are skipped, since reading one could block forever.
 
     If ``root`` is a file, the result is ``[root.name]`` whatever the pattern: naming
     one file is an explicit choice. Read it with ``iter_raw_files(input_root(root), ...)``.
     A ``root`` that does not exist raises ``UsageProblem``.
     """
-    if root.is_file():
-        return [root.name]
-    if not root.is_dir():
-        raise UsageProblem(f"input {root} is neither a directory nor a file; check the path")
-    matcher = glob_to_regex(pattern)
-    real_root = os.path.realpath(root)
-    found: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames.sort()  # os.walk descends in this order; sorted makes runs repeatable
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        for name in filenames:
-            rel_path = name if rel_dir == "." else f"{rel_dir}/{name}"
-            if matcher.fullmatch(rel_path) and _is_regular_inside(
-                os.path.join(dirpath, name), real_root
-            ):
-                found.append(rel_path)
-    return sorted(found)
+    return scan_files(root, pattern, follow_links)[0]
+
+
+_Identity = tuple[int, int]  # (st_dev, st_ino) of a directory
+LOOP = "symbolic link loop (not followed again)"
+WALKED = "symbolic link to a directory already read (not followed again)"
+INTO_OUTPUT = "symbolic link into the output directory (not followed)"
+OUTSIDE = "symbolic link to a file outside the input (not followed)"
+BROKEN = "broken symbolic link"
+SPECIAL = "not a regular file (FIFO, socket or device)"
+
+
+class _Walk:
+    """One walk of an input tree: the files found and the names passed over.
+
+    Directories are walked without recursion (a tree thousands of levels deep is
+    fine). Real directories come first; symlinked ones (only with ``follow_links``)
+    are walked afterwards in sorted order, round by round, so which name reaches a
+    directory first does not depend on the order the file system lists them in.
+    """
+
+    def __init__(
+        self, root: str, matcher: re.Pattern[str], follow_links: bool, output_dir: Path | None
+    ) -> None:
+        self.root, self.matcher, self.follow_links = root, matcher, follow_links
+        self.real_root = os.path.realpath(root)
+        self.real_output = os.path.realpath(output_dir) if output_dir is not None else None
+        self.output_identity = _identity(self.real_output) if self.real_output else None
+        self.found: list[str] = []
+        self.skipped: list[FileFailure] = []
+        # Each directory walked (follow mode), with the one it was entered from.
+        self.parents: dict[_Identity, _Identity | None] = {}
+        self.links: list[tuple[str, _Identity | None]] = []
+
+    def run(self) -> None:
+        self._walk("", None)
+        while self.links:
+            batch, self.links = sorted(self.links), []
+            for rel_dir, parent in batch:
+                self._walk(rel_dir, parent)
+
+    def _walk(self, start: str, start_parent: _Identity | None) -> None:
+        stack: list[tuple[str, _Identity | None]] = [(start, start_parent)]
+        while stack:
+            rel_dir, parent = stack.pop()
+            path = os.path.join(self.root, rel_dir) if rel_dir else self.root
+            identity = None
+            if self.follow_links:
+                via_link = bool(start) and rel_dir == start
+                identity = self._enter(rel_dir, path, parent, via_link)
+                if identity is None:
+                    continue
+            try:
+                with os.scandir(path) as listing:
+                    entries = list(listing)
+            except OSError as error:
+                self._cannot_list(rel_dir, error)
+                continue
+            subdirs: list[str] = []
+            for entry in entries:
+                rel_path = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                if _is_dir(entry):
+                    if not entry.is_symlink():
+                        subdirs.append(rel_path)
+                    elif self.follow_links:
+                        self.links.append((rel_path, identity))
+                elif self.matcher.fullmatch(rel_path):
+                    passed_over = self._why_not_read(entry)
+                    if passed_over is None:
+                        self.found.append(rel_path)
+                    else:
+                        self.skipped.append(FileFailure(rel_path, passed_over))
+            subdirs.sort(reverse=True)  # popped in sorted order: repeatable on any file system
+            stack.extend((subdir, identity) for subdir in subdirs)
+
+    def _enter(
+        self, rel_dir: str, path: str, parent: _Identity | None, via_link: bool
+    ) -> _Identity | None:
+        """Record a directory about to be walked; return None (and say why) to pass it over."""
+        try:
+            status = os.stat(path)
+        except OSError as error:
+            self._cannot_list(rel_dir, error)
+            return None
+        identity = status.st_dev, status.st_ino
+        reason: str | None = None
+        # A real subdirectory is under the output only if it is the output itself.
+        if identity == self.output_identity or (
+            via_link
+            and self.real_output is not None
+            and _is_inside(os.path.realpath(path), self.real_output)
+        ):
+            reason = INTO_OUTPUT
+        elif identity in self.parents:
+            reason = LOOP if self._is_ancestor(identity, parent) else WALKED
+        if reason:
+            self.skipped.append(FileFailure(rel_dir, reason))
+            return None
+        self.parents[identity] = parent
+        return identity
+
+    def _cannot_list(self, rel_dir: str, error: OSError) -> None:
+        self.skipped.append(
+            FileFailure(rel_dir or ".", f"cannot read directory: {_describe(error)}")
+        )
+
+    def _is_ancestor(self, identity: _Identity, parent: _Identity | None) -> bool:
+        while parent is not None:
+            if parent == identity:
+                return True
+            parent = self.parents[parent]
+        return False
+
+    def _why_not_read(self, entry: os.DirEntry[str]) -> str | None:
+        """Return None for a file to read, else why it is passed over."""
+        try:
+            if entry.is_file(follow_symlinks=False):  # the common case: no system call
+                return None
+            if not entry.is_symlink():
+                return SPECIAL
+            status = os.stat(entry.path)
+        except OSError:
+            return BROKEN
+        if not stat.S_ISREG(status.st_mode):
+            return SPECIAL
+        target = os.path.realpath(entry.path)
+        if not self.follow_links:
+            return None if _is_inside(target, self.real_root) else OUTSIDE
+        if self.real_output and _is_inside(target, self.real_output):
+            return INTO_OUTPUT
+        return None
+
+
+def _identity(path: str) -> _Identity | None:
+    """Return the (device, inode) of a path (links followed), or None if it cannot be had."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Say whether an entry is a directory or links to one, as ``os.walk`` decides."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_inside(path: str, real_dir: str) -> bool:
+    """Say whether the resolved ``path`` is ``real_dir`` or under it."""
+    try:
+        return os.path.commonpath([path, real_dir]) == real_dir
+    except ValueError:  # on different drives (Windows): certainly not inside
+        return False
 
 
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
@@ -199,22 +329,6 @@ def _class_members(body: str) -> str:
         )
         out.append(ch if ch.isalnum() or is_range or ch in "_. " else "\\" + ch)
     return "".join(out)
-
-
-def _is_regular_inside(path: str, real_root: str) -> bool:
-    """Say whether ``path`` is (or links to) a regular file located inside ``real_root``."""
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):  # follows links; broken ones raise
-            return False
-    except OSError:
-        return False
-    if not os.path.islink(path):
-        return True
-    target = os.path.realpath(path)
-    try:
-        return os.path.commonpath([target, real_root]) == real_root
-    except ValueError:  # on different drives (Windows): certainly not inside
-        return False
 
 
 def iter_raw_files(root: Path, rel_paths: Iterable[str]) -> Iterator[RawFile | FileFailure]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
+import random
 import shutil
 import stat
 from pathlib import Path
@@ -12,8 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import seed_path
 
-from cleaner import clean_corpus
+from cleaner import CleanConfig, clean_corpus
 from cleaner.cli import cli
+from cleaner.read import scan_files
 
 
 def corpus(tmp_path: Path) -> Path:
@@ -134,3 +137,95 @@ def test_outputs_are_readable_by_others(tmp_path):
         os.umask(old)
     mode = (tmp_path / "out" / "ok.txt").stat().st_mode & 0o777
     assert mode & 0o044 == 0o044  # not mkstemp's private 0600
+
+
+def linked_corpus(tmp_path: Path) -> Path:
+    """An input with a link loop and a link to a folder outside it."""
+    source = corpus(tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.copy(seed_path("001"), outside / "far.txt")
+    (source / "loop").symlink_to(source)
+    (source / "linked").symlink_to(outside)
+    return source
+
+
+def test_symlinked_folders_are_not_followed_by_default(tmp_path):
+    report = clean_corpus(linked_corpus(tmp_path), tmp_path / "out", jobs=1)
+    assert report.files_written == 1 and report.failures == ()
+    assert sorted(
+        p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.txt")
+    ) == ["ok.txt"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_followed_links_are_read_and_a_loop_reported_once(tmp_path, monkeypatch, jobs):
+    # The run as --follow-symlinks makes it, without depending on the CLI's wiring.
+    import cleaner.pipeline
+
+    def follow(root, pattern, follow_links=False, **options):
+        return scan_files(root, pattern, True, **options)
+
+    monkeypatch.setattr(cleaner.pipeline, "scan_files", follow)
+    out = tmp_path / "out"
+    report = clean_corpus(linked_corpus(tmp_path), out, jobs=jobs)
+    assert [(f.rel_path, f.reason) for f in report.failures] == [
+        ("loop", "symbolic link loop (not followed again)")
+    ]
+    assert report.files_written == 2
+    assert (out / "linked" / "far.txt").read_text(encoding="utf-8")
+    assert not (out / "linked").is_symlink()  # a real folder in OUT, not a link out of it
+
+
+@pytest.mark.skipif(
+    "follow_symlinks" not in {f.name for f in dataclasses.fields(CleanConfig)},
+    reason="--follow-symlinks is not wired into the CLI yet",
+)
+def test_follow_symlinks_option(runner, tmp_path):
+    source = linked_corpus(tmp_path)
+    out = tmp_path / "out"
+    result = runner.invoke(cli, [str(source), str(out), "--follow-symlinks"])
+    assert result.exit_code == 1, result.output  # the loop is reported
+    assert "skipped loop: symbolic link loop (not followed again)" in result.output
+    assert (out / "linked" / "far.txt").exists()
+    result = runner.invoke(cli, [str(source), str(tmp_path / "plain")])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "plain" / "linked").exists()
+
+
+TINY_FILES = 10_000
+
+
+def test_ten_thousand_tiny_files(tmp_path):
+    # Every file found is accounted for: written, dropped as a duplicate or skipped.
+    rng = random.Random(6)
+    han = [chr(code) for code in range(0x4E00, 0x4E00 + 3000)]
+    source = tmp_path / "in"
+    expected = {"empty": 0, "copy": 0}
+    previous = ""
+    for index in range(TINY_FILES):
+        folder = source / f"{index // 1000:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if index % 500 == 499:
+            text = ""
+            expected["empty"] += 1
+        elif index % 1000 == 1:
+            text = previous  # an exact copy of the file before
+            expected["copy"] += 1
+        else:
+            text = "".join(rng.choices(han, k=rng.randint(12, 40))) + "。\n"
+        (folder / f"{index:05d}.txt").write_text(text, encoding="utf-8")
+        previous = text
+    out = tmp_path / "out"
+    report = clean_corpus(source, out, jobs=2)
+    duplicates = sum(1 for f in report.files if f.status == "duplicate")
+    assert report.files_read == TINY_FILES
+    assert report.files_written + duplicates + len(report.failures) == TINY_FILES
+    assert len(report.failures) == expected["empty"]
+    assert {f.reason for f in report.failures} == {"empty file"}
+    assert duplicates == expected["copy"]
+    assert len(list(out.rglob("*.txt"))) == report.files_written
+    data = json.loads((out / "_report.json").read_text(encoding="utf-8"))
+    listed = {f["path"] for f in data["files"]} | {s["path"] for s in data["skipped"]}
+    assert len(listed) == TINY_FILES
+    assert data["totals"]["files_read"] == TINY_FILES

@@ -11,7 +11,20 @@ import pytest
 
 from cleaner.data import FileFailure, RawFile
 from cleaner.errors import UsageProblem
-from cleaner.read import find_files, glob_to_regex, input_root, iter_raw_files, read_stdin
+from cleaner.read import (
+    BROKEN,
+    INTO_OUTPUT,
+    LOOP,
+    OUTSIDE,
+    SPECIAL,
+    WALKED,
+    find_files,
+    glob_to_regex,
+    input_root,
+    iter_raw_files,
+    read_stdin,
+    scan_files,
+)
 
 needs_symlinks = pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs os.symlink")
 
@@ -229,3 +242,124 @@ def test_read_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     data = "标准输入\r\n".encode("gb18030")
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     assert read_stdin() == RawFile("-", data)
+
+
+# --------------------------------------------------------------------------- follow_links
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Path:
+    """An input with a link loop, links out of it and a file link out of it."""
+    inside, outside = tmp_path / "in", tmp_path / "outside"
+    make_tree(inside, ["top.txt", "a/inner.txt"])
+    make_tree(outside, ["secret.txt", "more/deeper.txt"])
+    os.symlink(inside, inside / "a" / "loop")  # a/loop -> the input itself
+    os.symlink(inside / "a", inside / "a" / "self")  # a/self -> a
+    os.symlink(outside, inside / "linked")  # a directory outside the input
+    os.symlink(outside / "secret.txt", inside / "escape.txt")
+    return inside
+
+
+@needs_symlinks
+def test_links_are_not_followed_by_default(linked: Path) -> None:
+    files, skipped = scan_files(linked)
+    assert files == ["a/inner.txt", "top.txt"]
+    assert skipped == [FileFailure("escape.txt", OUTSIDE)]
+    assert find_files(linked) == files
+
+
+@needs_symlinks
+def test_follow_links_reads_outside_and_reports_each_loop_once(linked: Path) -> None:
+    files, skipped = scan_files(linked, follow_links=True)
+    assert files == [
+        "a/inner.txt",
+        "escape.txt",
+        "linked/more/deeper.txt",
+        "linked/secret.txt",
+        "top.txt",
+    ]
+    assert skipped == [FileFailure("a/loop", LOOP), FileFailure("a/self", LOOP)]
+    assert find_files(linked, follow_links=True) == files
+    items = {item.rel_path: item for item in iter_raw_files(linked, files)}
+    assert items["linked/secret.txt"] == RawFile("linked/secret.txt", "内容 secret.txt\n".encode())
+
+
+@needs_symlinks
+def test_follow_links_reads_a_directory_once(tmp_path: Path) -> None:
+    inside, outside = tmp_path / "in", tmp_path / "outside"
+    make_tree(inside, ["real/r.txt"])
+    make_tree(outside, ["o.txt"])
+    os.symlink(outside, inside / "first")
+    os.symlink(outside, inside / "second")  # the same folder under another name
+    os.symlink(inside / "real", inside / "alias")  # a folder of the input itself
+    files, skipped = scan_files(inside, follow_links=True)
+    # Real folders are walked before links; links in sorted order.
+    assert files == ["first/o.txt", "real/r.txt"]
+    assert skipped == [FileFailure("alias", WALKED), FileFailure("second", WALKED)]
+
+
+@needs_symlinks
+def test_follow_links_loop_through_two_links(tmp_path: Path) -> None:
+    inside, outside = tmp_path / "in", tmp_path / "outside"
+    make_tree(inside, ["i.txt"])
+    make_tree(outside, ["o.txt"])
+    os.symlink(outside, inside / "out")
+    os.symlink(inside, outside / "back")  # out/back -> in: a loop made of two links
+    files, skipped = scan_files(inside, follow_links=True)
+    assert files == ["i.txt", "out/o.txt"]
+    assert skipped == [FileFailure("out/back", LOOP)]
+
+
+@needs_symlinks
+def test_follow_links_never_reads_the_output(tmp_path: Path) -> None:
+    inside, output = tmp_path / "in", tmp_path / "out"
+    make_tree(inside, ["i.txt"])
+    make_tree(output, ["cleaned.txt", "sub/c.txt"])
+    os.symlink(output, inside / "to_out")
+    os.symlink(output / "sub", inside / "into_out")
+    os.symlink(output / "cleaned.txt", inside / "file_in_out.txt")
+    os.symlink(tmp_path, inside / "up")  # reaches both the input and the output
+    files, skipped = scan_files(inside, follow_links=True, output_dir=output)
+    assert files == ["i.txt"]
+    assert skipped == [
+        FileFailure("file_in_out.txt", INTO_OUTPUT),
+        FileFailure("into_out", INTO_OUTPUT),
+        FileFailure("to_out", INTO_OUTPUT),
+        FileFailure("up/in", LOOP),
+        FileFailure("up/out", INTO_OUTPUT),
+    ]
+
+
+@needs_symlinks
+def test_follow_links_broken_and_special(tmp_path: Path) -> None:
+    make_tree(tmp_path, ["a.txt"])
+    os.symlink(tmp_path / "gone", tmp_path / "broken.txt")
+    os.symlink(tmp_path / "nowhere", tmp_path / "broken_dir")
+    names = [FileFailure("broken.txt", BROKEN)]
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.txt")
+        os.symlink(tmp_path / "pipe.txt", tmp_path / "to_pipe.txt")
+        names += [FileFailure("pipe.txt", SPECIAL), FileFailure("to_pipe.txt", SPECIAL)]
+    for follow in (False, True):
+        assert scan_files(tmp_path, follow_links=follow) == (["a.txt"], names)
+
+
+def test_tree_deeper_than_the_recursion_limit(tmp_path: Path) -> None:
+    depth = sys.getrecursionlimit() + 100
+    path = str(tmp_path)
+    for _ in range(depth):  # os.makedirs would recurse as deep
+        path = os.path.join(path, "d")
+        os.mkdir(path)
+    leaf = os.path.join(path, "x.txt")
+    with open(leaf, "w", encoding="utf-8") as stream:
+        stream.write("深处\n")
+    try:
+        expected = ["d/" * depth + "x.txt"]
+        assert find_files(tmp_path) == expected
+        assert find_files(tmp_path, follow_links=True) == expected
+    finally:
+        # shutil.rmtree recurses once per level: pytest could not remove this tree.
+        os.remove(leaf)
+        for _ in range(depth):
+            os.rmdir(path)
+            path = os.path.dirname(path)

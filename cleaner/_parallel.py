@@ -32,15 +32,17 @@ def map_ordered(
     jobs: int,
     initializer: Callable[..., None],
     initargs: tuple[Any, ...],
+    chunksize: int = CHUNK_FILES,
 ) -> Iterator[Result]:
     """Yield ``function(item)`` for each item, in order, on ``jobs`` processes.
 
     ``initializer(*initargs)`` sets up each worker's state once (the run's
-    configuration), so it is not sent again with every file.
+    configuration), so it is not sent again with every file. Items that are
+    already batches of files go one at a time (``chunksize=1``).
     """
     if jobs <= 1:
         initializer(*initargs)
         yield from map(function, items)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=initializer, initargs=initargs) as pool:
-        yield from pool.map(function, items, chunksize=CHUNK_FILES)
+        yield from pool.map(function, items, chunksize=chunksize)

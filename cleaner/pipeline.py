@@ -26,7 +26,7 @@ from ._workers import (
     RunState,
     init_worker,
     is_html,
-    process_guarded,
+    process_batch,
     scan_guarded,
     site_of,
 )
@@ -62,6 +62,8 @@ from .write import (
 
 # progress(stage, done, total): called after each file of a stage.
 Progress = Callable[[str, int, int], None]
+# Files cleaned per worker call: their paragraphs are signed in one numpy pass.
+BATCH_FILES = 32
 RESERVED_OUTPUT_NAMES = frozenset({REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML, CORPUS_JSONL})
 
 
@@ -301,7 +303,12 @@ def _run(
     failures = [replace(f, rel_path=printable_path(f.rel_path)) for f in passed_over]
     failures += failed.values()
     entries: list[tuple[int, str, Processed]] = []
-    results = map_ordered(process_guarded, todo, jobs, init_worker, (state,))
+    batches = [todo[i : i + BATCH_FILES] for i in range(0, len(todo), BATCH_FILES)]
+    results = (
+        result
+        for batch in map_ordered(process_batch, batches, jobs, init_worker, (state,), 1)
+        for result in batch
+    )
     for (index, rel_path), result in zip(
         todo, _with_progress(results, "clean", len(todo), progress), strict=True
     ):

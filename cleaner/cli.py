@@ -180,6 +180,14 @@ CONFIG_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
             "template), reported as same-template; --no-numbers-matter drops them.",
         },
     ),
+    (
+        ("--follow-symlinks/--no-follow-symlinks",),
+        {
+            "default": False,
+            "help": "Follow symbolic links out of IN (each folder once); by default they are "
+            "reported and skipped.",
+        },
+    ),
 )
 
 
@@ -247,6 +255,7 @@ def _make_config(options: dict[str, Any]) -> CleanConfig:
         output_format=options["output_format"],
         jsonl_path=options["jsonl"],
         index_path=options["index_path"],
+        follow_symlinks=options["follow_symlinks"],
     )
 
 

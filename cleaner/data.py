@@ -138,6 +138,9 @@ class CleanConfig:
         output_format: ``text`` mirrors the input tree; ``jsonl`` writes one
             ``corpus.jsonl`` into the output directory instead.
         jsonl_path: also write the kept documents as JSON Lines here.
+        follow_symlinks: follow symbolic links out of the input directory (each
+            directory once, loops reported); by default such links are reported
+            and skipped.
         index_path: a persistent MinHash index (SQLite file or ``redis://...``):
             documents that near-duplicate an indexed one are dropped, and the kept
             ones are added to it.
@@ -154,6 +157,7 @@ class CleanConfig:
     jsonl_path: str | None = None
     sample_bytes: int = 16384
     index_path: str | None = None
+    follow_symlinks: bool = False
 
     def __post_init__(self) -> None:
         if self.output_format not in FORMAT_CHOICES:

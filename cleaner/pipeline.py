@@ -256,7 +256,12 @@ def clean_corpus(
         raise UsageProblem(f"input {input_path} does not exist")
     if output_dir is not None:
         check_paths(input_path, Path(output_dir))
-    rel_paths, passed_over = scan_files(input_path, config.glob)
+    rel_paths, passed_over = scan_files(
+        input_path,
+        config.glob,
+        config.follow_symlinks,
+        output_dir=Path(output_dir) if output_dir is not None else None,
+    )
     if not rel_paths:
         raise UsageProblem(
             f"no files match {config.glob!r} under {input_path}; use --glob to choose other files"

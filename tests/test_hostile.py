@@ -229,3 +229,17 @@ def test_ten_thousand_tiny_files(tmp_path):
     listed = {f["path"] for f in data["files"]} | {s["path"] for s in data["skipped"]}
     assert len(listed) == TINY_FILES
     assert data["totals"]["files_read"] == TINY_FILES
+
+
+def test_follow_symlinks_on_request(runner, tmp_path):
+    source = corpus(tmp_path)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.copy(seed_path("000"), outside / "linked.txt")
+    (source / "more").symlink_to(outside)
+    out = tmp_path / "out"
+    default = runner.invoke(cli, [str(source), str(out), "-q"])
+    assert default.exit_code == 0 and not (out / "more").exists()
+    followed = runner.invoke(cli, [str(source), str(tmp_path / "out2"), "-q", "--follow-symlinks"])
+    assert followed.exit_code == 0, followed.output
+    assert (tmp_path / "out2" / "more" / "linked.txt").exists()

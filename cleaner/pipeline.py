@@ -45,8 +45,9 @@ from .errors import OutputError, UsageProblem
 from .html import INSTALL_HINT, extraction_available
 from .incremental import add_to_index, deduplicate_with_index
 from .read import printable_path, scan_files
-from .report import render_html, render_json, render_markdown
-from .report_html import REPORT_HTML
+from .report import build_report
+from .report_html import REPORT_HTML, render_html_data
+from .report_markdown import render_markdown_data
 from .report_texts import chain_texts, directory_texts, source_texts
 from .write import (
     CORPUS_JSONL,
@@ -58,6 +59,7 @@ from .write import (
     flush_staged,
     place_file,
     write_atomic,
+    write_json_atomic,
 )
 
 # progress(stage, done, total): called after each file of a stage.
@@ -362,10 +364,13 @@ def _run(
         # side-by-side view; kept ones are already in place.
         names = {p.report.doc_id: f"{index:09d}" for index, _, p in entries}
         cleaned = chain_texts(directory_texts(work_dir, names), directory_texts(Path(output_dir)))
-        html = render_html(report, cleaned, source_texts(root, config.sample_bytes))
+        # Built once for the three files, and the JSON streamed: on 100,000 files
+        # the report is most of what a run holds.
+        data = build_report(report)
+        html = render_html_data(data, cleaned, source_texts(root, config.sample_bytes))
         try:
-            write_atomic(Path(output_dir) / REPORT_JSON, render_json(report), work_dir)
-            write_atomic(Path(output_dir) / REPORT_MARKDOWN, render_markdown(report), work_dir)
+            write_json_atomic(Path(output_dir) / REPORT_JSON, data, work_dir)
+            write_atomic(Path(output_dir) / REPORT_MARKDOWN, render_markdown_data(data), work_dir)
             write_atomic(Path(output_dir) / REPORT_HTML, html, work_dir)
         except OSError as error:
             raise OutputError(f"cannot write the report into {output_dir}: {error}") from error

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import json
 import os
@@ -16,7 +15,6 @@ from conftest import seed_path
 
 from cleaner import CleanConfig, clean_corpus
 from cleaner.cli import cli
-from cleaner.read import scan_files
 
 
 def corpus(tmp_path: Path) -> Path:
@@ -159,16 +157,10 @@ def test_symlinked_folders_are_not_followed_by_default(tmp_path):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_followed_links_are_read_and_a_loop_reported_once(tmp_path, monkeypatch, jobs):
-    # The run as --follow-symlinks makes it, without depending on the CLI's wiring.
-    import cleaner.pipeline
-
-    def follow(root, pattern, follow_links=False, **options):
-        return scan_files(root, pattern, True, **options)
-
-    monkeypatch.setattr(cleaner.pipeline, "scan_files", follow)
+def test_followed_links_are_read_and_a_loop_reported_once(tmp_path, jobs):
     out = tmp_path / "out"
-    report = clean_corpus(linked_corpus(tmp_path), out, jobs=jobs)
+    config = CleanConfig(follow_symlinks=True)
+    report = clean_corpus(linked_corpus(tmp_path), out, config, jobs=jobs)
     assert [(f.rel_path, f.reason) for f in report.failures] == [
         ("loop", "symbolic link loop (not followed again)")
     ]
@@ -177,10 +169,6 @@ def test_followed_links_are_read_and_a_loop_reported_once(tmp_path, monkeypatch,
     assert not (out / "linked").is_symlink()  # a real folder in OUT, not a link out of it
 
 
-@pytest.mark.skipif(
-    "follow_symlinks" not in {f.name for f in dataclasses.fields(CleanConfig)},
-    reason="--follow-symlinks is not wired into the CLI yet",
-)
 def test_follow_symlinks_option(runner, tmp_path):
     source = linked_corpus(tmp_path)
     out = tmp_path / "out"
@@ -191,6 +179,19 @@ def test_follow_symlinks_option(runner, tmp_path):
     result = runner.invoke(cli, [str(source), str(tmp_path / "plain")])
     assert result.exit_code == 0, result.output
     assert not (tmp_path / "plain" / "linked").exists()
+
+
+def test_followed_link_to_the_output_is_not_read(runner, tmp_path):
+    source = corpus(tmp_path)
+    out = tmp_path / "out"
+    assert runner.invoke(cli, [str(source), str(out), "-q"]).exit_code == 0
+    (source / "previous").symlink_to(out)  # last run's output, linked into the input
+    result = runner.invoke(cli, [str(source), str(out), "--follow-symlinks"])
+    assert result.exit_code == 1
+    assert "skipped previous: symbolic link into the output directory (not followed)" in (
+        result.output
+    )
+    assert sorted(p.name for p in out.rglob("*.txt")) == ["ok.txt"]
 
 
 TINY_FILES = 10_000
@@ -231,15 +232,31 @@ def test_ten_thousand_tiny_files(tmp_path):
     assert data["totals"]["files_read"] == TINY_FILES
 
 
-def test_follow_symlinks_on_request(runner, tmp_path):
-    source = corpus(tmp_path)
-    outside = tmp_path / "elsewhere"
-    outside.mkdir()
-    shutil.copy(seed_path("000"), outside / "linked.txt")
-    (source / "more").symlink_to(outside)
-    out = tmp_path / "out"
-    default = runner.invoke(cli, [str(source), str(out), "-q"])
-    assert default.exit_code == 0 and not (out / "more").exists()
-    followed = runner.invoke(cli, [str(source), str(tmp_path / "out2"), "-q", "--follow-symlinks"])
-    assert followed.exit_code == 0, followed.output
-    assert (tmp_path / "out2" / "more" / "linked.txt").exists()
+def test_output_tree_deeper_than_the_recursion_limit(tmp_path):
+    from cleaner.write import make_folders
+
+    deep = tmp_path / "out"
+    for _ in range(1200):
+        deep = deep / "d"
+    make_folders(deep)
+    assert deep.is_dir()
+    # pytest's own clean-up of old temp folders recurses: leave no such tree behind.
+    _remove_deep(tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def _remove_deep(root: Path) -> None:
+    """Remove a very deep tree without recursion (shutil.rmtree would recurse)."""
+    folders = []
+    current = root
+    while current.is_dir():
+        folders.append(current)
+        children = [p for p in current.iterdir() if p.is_dir()]
+        if not children:
+            break
+        current = children[0]
+    for folder in reversed(folders):
+        for item in folder.iterdir():
+            if not item.is_dir():
+                item.unlink()
+        folder.rmdir()

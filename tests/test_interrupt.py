@@ -38,6 +38,22 @@ def outputs(out: Path) -> dict[str, bytes]:
     }
 
 
+def _orphans(out: Path) -> list[int]:
+    """Processes still working for a run into ``out`` (workers whose parent was killed)."""
+    deadline = time.monotonic() + 5
+    while True:
+        found = []
+        for status in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if str(out).encode() in status.read_bytes():
+                    found.append(int(status.parent.name))
+            except OSError:
+                continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
 def run_clean(source: Path, out: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "cleaner", str(source), str(out), "-q", "--jobs", "2"],
@@ -62,6 +78,7 @@ def test_sigkill_leaves_only_complete_files_and_a_rerun_finishes(tmp_path):
         time.sleep(rng.uniform(0.05, duration))
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=60)
+        assert not _orphans(out), "workers outlived the killed run"
         for name, data in outputs(out).items():
             # Whatever is there is complete: byte for byte what a full run writes.
             assert reference.get(name) == data, f"partial or foreign file {name} after kill {trial}"

@@ -1,178 +1,30 @@
 """The small, frozen records passed between the stages of the pipeline.
 
 Every stage takes one of these and returns another; only ``pipeline.py`` knows
-the order. Field defaults of the ``*Config`` classes are the documented
-defaults of the command-line tool.
+the order. The configuration (``CleanConfig`` and the settings of each stage)
+lives in ``config.py`` and is imported from here too.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
-Punctuation = Literal["cjk", "ascii", "keep"]
-CjkSpacing = Literal["remove", "keep"]
-KeepPolicy = Literal["first", "longest"]
-OutputFormat = Literal["text", "jsonl"]
-
-PUNCTUATION_CHOICES: tuple[Punctuation, ...] = ("cjk", "ascii", "keep")
-CJK_SPACING_CHOICES: tuple[CjkSpacing, ...] = ("remove", "keep")
-KEEP_CHOICES: tuple[KeepPolicy, ...] = ("first", "longest")
-FORMAT_CHOICES: tuple[OutputFormat, ...] = ("text", "jsonl")
-
-
-# --------------------------------------------------------------------------- config
-
-
-@dataclass(frozen=True, slots=True)
-class NormalizeConfig:
-    """How lines are normalized.
-
-    Attributes:
-        punctuation: ``cjk`` turns ASCII punctuation next to Chinese text into its
-            full-width form (brackets as a pair); ``ascii`` turns full-width
-            punctuation into ASCII everywhere; ``keep`` leaves punctuation alone.
-        cjk_spacing: ``remove`` drops the space between Latin letters and Chinese
-            characters (``DRG 付费`` -> ``DRG付费``); ``keep`` leaves it.
-
-    """
-
-    punctuation: Punctuation = "cjk"
-    cjk_spacing: CjkSpacing = "remove"
-
-    def __post_init__(self) -> None:
-        if self.punctuation not in PUNCTUATION_CHOICES:
-            raise ValueError(
-                f"punctuation must be one of {', '.join(PUNCTUATION_CHOICES)}, "
-                f"not {self.punctuation!r}"
-            )
-        if self.cjk_spacing not in CJK_SPACING_CHOICES:
-            raise ValueError(
-                f"cjk_spacing must be one of {', '.join(CJK_SPACING_CHOICES)}, "
-                f"not {self.cjk_spacing!r}"
-            )
-
-
-@dataclass(frozen=True, slots=True)
-class BoilerplateConfig:
-    """How web boilerplate is recognized.
-
-    Attributes:
-        enabled: strip boilerplate at all (metadata is still read when off).
-        corpus_min_docs: a short line found in at least this many documents of
-            the run is treated as a site template line (``corpus-frequent``).
-            0 turns the corpus-level pass off.
-        corpus_max_line_chars: only lines up to this length can be corpus-frequent;
-            longer repeated text is left to the duplicate stage.
-        corpus_zone_lines: only lines among the first or last this many non-blank
-            lines of a document count and go as corpus-frequent: site templates
-            are headers and footers, while a heading that many reports share sits
-            in the body.
-
-    """
-
-    enabled: bool = True
-    corpus_min_docs: int = 5
-    corpus_max_line_chars: int = 40
-    corpus_zone_lines: int = 10
-
-    def __post_init__(self) -> None:
-        if self.corpus_min_docs < 0:
-            raise ValueError("corpus_min_docs must be >= 0 (0 turns the corpus pass off)")
-        if self.corpus_max_line_chars < 1:
-            raise ValueError("corpus_max_line_chars must be >= 1")
-        if self.corpus_zone_lines < 1:
-            raise ValueError("corpus_zone_lines must be >= 1")
-
-
-@dataclass(frozen=True, slots=True)
-class DedupConfig:
-    """How duplicates are found (MinHash over character shingles).
-
-    Attributes:
-        blocks: remove paragraphs that repeat an earlier paragraph of the same document.
-        documents: drop documents that near-duplicate an earlier document of the run.
-        jaccard_threshold: similarity at or above which two texts are duplicates.
-        shingle_chars: length of the character n-grams compared.
-        num_perm: number of MinHash permutations (precision of the estimate).
-        seed: MinHash seed; fixed so runs are reproducible.
-        keep: which document of a duplicate cluster is written.
-        min_block_chars: a repeated paragraph shorter than this is only removed when
-            it sits inside a run of longer repeated paragraphs (a lone repeated
-            heading is not a duplicated block).
-        numbers_matter: documents equal except for their figures (yearly reports
-            from one template) are reported as "same template" but both kept;
-            False drops them like any near-duplicate.
-
-    """
-
-    blocks: bool = True
-    documents: bool = True
-    jaccard_threshold: float = 0.8
-    shingle_chars: int = 5
-    num_perm: int = 128
-    seed: int = 1
-    keep: KeepPolicy = "first"
-    min_block_chars: int = 30
-    numbers_matter: bool = True
-
-    def __post_init__(self) -> None:
-        if not 0.0 < self.jaccard_threshold <= 1.0:
-            raise ValueError(f"jaccard_threshold must be in (0, 1], not {self.jaccard_threshold}")
-        if self.shingle_chars < 1:
-            raise ValueError("shingle_chars must be >= 1")
-        if self.num_perm < 16:
-            raise ValueError("num_perm must be >= 16 for a usable Jaccard estimate")
-        if self.keep not in KEEP_CHOICES:
-            raise ValueError(f"keep must be one of {', '.join(KEEP_CHOICES)}, not {self.keep!r}")
-        if self.min_block_chars < 0:
-            raise ValueError("min_block_chars must be >= 0")
-
-
-@dataclass(frozen=True, slots=True)
-class CleanConfig:
-    """Everything a run needs to know; built by the CLI or by library callers.
-
-    Attributes:
-        glob: which files under the input directory are read.
-        output_format: ``text`` mirrors the input tree; ``jsonl`` writes one
-            ``corpus.jsonl`` into the output directory instead.
-        jsonl_path: also write the kept documents as JSON Lines here.
-        follow_symlinks: follow symbolic links out of the input directory (each
-            directory once, loops reported); by default such links are reported
-            and skipped.
-        index_path: a persistent MinHash index (SQLite file or ``redis://...``):
-            documents that near-duplicate an indexed one are dropped, and the kept
-            ones are added to it.
-        sample_bytes: how many bytes the encoding detector looks at when strict
-            UTF-8 fails.
-
-    """
-
-    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
-    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
-    dedup: DedupConfig = field(default_factory=DedupConfig)
-    glob: str = "**/*.txt"
-    output_format: OutputFormat = "text"
-    jsonl_path: str | None = None
-    sample_bytes: int = 16384
-    index_path: str | None = None
-    follow_symlinks: bool = False
-
-    def __post_init__(self) -> None:
-        if self.output_format not in FORMAT_CHOICES:
-            raise ValueError(
-                f"output_format must be one of {', '.join(FORMAT_CHOICES)}, "
-                f"not {self.output_format!r}"
-            )
-        if self.index_path and self.dedup.keep == "longest":
-            raise ValueError(
-                "keep 'longest' cannot be used with an index: a document already "
-                "indexed by an earlier run cannot be replaced; use keep 'first'"
-            )
-        if self.sample_bytes < 1024:
-            raise ValueError("sample_bytes must be >= 1024 for a meaningful detection")
-
+# The configuration lives in config.py; its names stay importable from here.
+from .config import (
+    CJK_SPACING_CHOICES,
+    FORMAT_CHOICES,
+    KEEP_CHOICES,
+    PUNCTUATION_CHOICES,
+    BoilerplateConfig,
+    CjkSpacing,
+    CleanConfig,
+    DedupConfig,
+    KeepPolicy,
+    NormalizeConfig,
+    OutputFormat,
+    Punctuation,
+)
 
 # --------------------------------------------------------------------------- read / decode
 
@@ -412,3 +264,19 @@ class CleanReport:
     def files_written(self) -> int:
         """Documents written to the output (not dropped as duplicates)."""
         return sum(1 for f in self.files if f.status == "written")
+
+
+__all__ = [
+    "BoilerplateConfig",
+    "CJK_SPACING_CHOICES",
+    "CjkSpacing",
+    "CleanConfig",
+    "DedupConfig",
+    "FORMAT_CHOICES",
+    "KEEP_CHOICES",
+    "KeepPolicy",
+    "NormalizeConfig",
+    "OutputFormat",
+    "PUNCTUATION_CHOICES",
+    "Punctuation",
+]

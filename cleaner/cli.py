@@ -316,12 +316,19 @@ def cli() -> None:
 @click.argument("output_dir", metavar="[OUT]", required=False, type=click.Path(path_type=str))
 @config_options
 @run_options
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Keep OUT/.cleaner-manifest.json and skip files an earlier --resume run wrote "
+    "from the same input with the same settings (the result is the same).",
+)
 def run(
     input_path: str | None,
     output_dir: str | None,
     quiet: bool,
     progress: bool | None,
     jobs: int | None,
+    resume: bool,
     **options: Any,
 ) -> None:
     """Clean scraped Chinese web text in IN into a deduplicated corpus in OUT (the default command).
@@ -346,7 +353,9 @@ def run(
     bar = progress_bar(progress, quiet)
     started = time.perf_counter()
     try:
-        report = clean_corpus(Path(input_path), Path(output_dir), config, progress=bar, jobs=jobs)
+        report = clean_corpus(
+            Path(input_path), Path(output_dir), config, progress=bar, jobs=jobs, resume=resume
+        )
     except UsageProblem as error:
         raise click.UsageError(str(error)) from error
     except CleanerError as error:

@@ -13,6 +13,7 @@ renamed into place. Both passes run on ``jobs`` processes.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -22,7 +23,6 @@ from typing import Any
 
 from ._parallel import default_jobs, map_ordered
 from ._workers import (
-    Processed,
     RunState,
     init_worker,
     is_html,
@@ -30,16 +30,14 @@ from ._workers import (
     scan_guarded,
     site_of,
 )
+from .clusters import find_document_clusters
 from .data import (
     CleanConfig,
     CleanReport,
-    ClusterMember,
-    DuplicateCluster,
     FileFailure,
     FileReport,
     IndexDuplicate,
 )
-from .dedup import document_shingles, find_near_duplicates, jaccard
 from .document import clean_text as clean_text
 from .errors import OutputError, UsageProblem
 from .html import INSTALL_HINT, extraction_available
@@ -49,6 +47,15 @@ from .report import build_report
 from .report_html import REPORT_HTML, render_html_data
 from .report_markdown import render_markdown_data
 from .report_texts import chain_texts, directory_texts, source_texts
+from .resume import (
+    Entry,
+    frequent_key,
+    input_stamp,
+    load_manifest,
+    path_key,
+    reusable,
+    save_manifest,
+)
 from .write import (
     CORPUS_JSONL,
     REPORT_JSON,
@@ -99,92 +106,42 @@ def _with_progress(
 
 
 def _frequent_lines(
-    rel_paths: list[str], state: RunState, jobs: int, progress: Progress | None
-) -> tuple[dict[str, frozenset[int]], dict[str, FileFailure]]:
+    rel_paths: list[str],
+    state: RunState,
+    jobs: int,
+    progress: Progress | None,
+    known: dict[str, list[int]],
+) -> tuple[dict[str, frozenset[int]], dict[str, FileFailure], dict[str, list[int]]]:
     """Pass 1: count edge lines per site; return each site's frequent keys and the failures.
 
     A site is the folder a file is in (crawls keep a site per folder): a footer
     counts where it is a template, and one site's headings never make another
-    site's text boilerplate.
+    site's text boilerplate. ``known`` gives the edge keys of files a resumed
+    run does not read again; the keys of every file come back for the manifest.
     """
     minimum = state.config.boilerplate.corpus_min_docs
     if not state.config.boilerplate.enabled or minimum == 0 or len(rel_paths) < minimum:
-        return {}, {}
+        return {}, {}, {}
     counts: Counter[tuple[str, int]] = Counter()
     failures: dict[str, FileFailure] = {}
-    results = map_ordered(scan_guarded, rel_paths, jobs, init_worker, (state,))
+    edges = {rel_path: known[rel_path] for rel_path in rel_paths if rel_path in known}
+    unread = [rel_path for rel_path in rel_paths if rel_path not in known]
+    results = map_ordered(scan_guarded, unread, jobs, init_worker, (state,))
     for rel_path, keys in zip(
-        rel_paths, _with_progress(results, "scan", len(rel_paths), progress), strict=True
+        unread, _with_progress(results, "scan", len(unread), progress), strict=True
     ):
         if isinstance(keys, FileFailure):
             failures[rel_path] = keys
         else:
-            site = site_of(rel_path)
-            counts.update((site, key) for key in keys)
+            edges[rel_path] = sorted(keys)
+    for rel_path, keys in edges.items():
+        site = site_of(rel_path)
+        counts.update((site, key) for key in keys)
     frequent: dict[str, set[int]] = {}
     for (site, key), count in counts.items():
         if count >= minimum:
             frequent.setdefault(site, set()).add(key)
-    return {site: frozenset(keys) for site, keys in frequent.items()}, failures
-
-
-def _find_clusters(
-    entries: list[tuple[int, str, Processed]], config: CleanConfig, work_dir: Path | None
-) -> tuple[DuplicateCluster, ...]:
-    processed = [p for _, _, p in entries]
-    if not config.dedup.documents or len(processed) < 2:
-        return ()
-    reports = [p.report for p in processed]
-    exact = None
-    if work_dir is not None:
-        exact = _exact_jaccard(work_dir, [index for index, _, _ in entries], config)
-    clusters = find_near_duplicates(
-        [r.doc_id for r in reports],
-        [p.signature for p in processed],
-        [r.chars_out for r in reports],
-        config.dedup,
-        exact,
-    )
-    masked = {p.report.doc_id: (p.masked_key, p.text_key) for p in processed}
-
-    def only_figures_differ(first: str, second: str) -> bool:
-        # Equal once numbers are masked, and not identical.
-        return masked[first][0] == masked[second][0] and masked[first][1] != masked[second][1]
-
-    result = []
-    for cluster in clusters:
-        members = [
-            replace(m, differs_only_in_numbers=only_figures_differ(cluster.kept, m.doc_id))
-            for m in cluster.dropped
-        ]
-        templates: list[ClusterMember] = []
-        if config.dedup.numbers_matter:
-            # Same template, other figures: a different document (next year's report).
-            templates = [m for m in members if m.differs_only_in_numbers]
-            members = [m for m in members if not m.differs_only_in_numbers]
-        result.append(DuplicateCluster(cluster.kept, tuple(members), tuple(templates)))
-    return tuple(result)
-
-
-# Shingle sets of cleaned texts kept for exact checks; candidates come in runs.
-EXACT_CACHE_DOCUMENTS = 256
-
-
-def _exact_jaccard(
-    work_dir: Path, parts: list[int], config: CleanConfig
-) -> Callable[[int, int], float]:
-    """Return the exact Jaccard similarity of two documents, read back from the work dir."""
-    cache: dict[int, set[str]] = {}
-
-    def shingles(position: int) -> set[str]:
-        if position not in cache:
-            if len(cache) >= EXACT_CACHE_DOCUMENTS:
-                cache.clear()
-            text = (work_dir / f"{parts[position]:09d}").read_text(encoding="utf-8")
-            cache[position] = document_shingles(text, config.dedup.shingle_chars)
-        return cache[position]
-
-    return lambda first, second: jaccard(shingles(first), shingles(second))
+    return {site: frozenset(keys) for site, keys in frequent.items()}, failures, edges
 
 
 def _place_outputs(
@@ -239,6 +196,7 @@ def clean_corpus(
     config: CleanConfig = CleanConfig(),
     progress: Progress | None = None,
     jobs: int | None = None,
+    resume: bool = False,
 ) -> CleanReport:
     """Clean every matching file under ``input_path`` into ``output_dir``; return the report.
 
@@ -287,7 +245,9 @@ def clean_corpus(
                 f"{error.strerror or error}; choose a writable directory"
             ) from error
     try:
-        return _run(rel_paths, passed_over, root, output_dir, work_dir, config, progress, jobs)
+        return _run(
+            rel_paths, passed_over, root, output_dir, work_dir, config, progress, jobs, resume
+        )
     finally:
         if work_dir is not None:
             shutil.rmtree(work_dir, ignore_errors=True)
@@ -302,14 +262,39 @@ def _run(
     config: CleanConfig,
     progress: Progress | None,
     jobs: int,
+    resume: bool = False,
 ) -> CleanReport:
     state = RunState(str(root), config, {}, str(work_dir) if work_dir else None)
-    frequent, failed = _frequent_lines(rel_paths, state, jobs, progress)
+    out = Path(output_dir) if output_dir is not None else None
+    # Only --resume runs keep a manifest: it records modification times, which
+    # would make the output of two checkouts differ.
+    keeps_manifest = (
+        resume and out is not None and config.output_format == "text" and not config.index_path
+    )
+    remembered: dict[str, Entry] = {}
+    old_frequent = ""
+    if out is not None and keeps_manifest:
+        remembered, old_frequent = load_manifest(out, config)
+    stamps = {rel: input_stamp(root, rel) for rel in rel_paths} if keeps_manifest else {}
+    unchanged = {
+        rel: entry
+        for rel in rel_paths
+        if (entry := remembered.get(path_key(rel))) is not None and entry.stamp == stamps.get(rel)
+    }
+    known = {rel: entry.edge_keys for rel, entry in unchanged.items()}
+    frequent, failed, edges = _frequent_lines(rel_paths, state, jobs, progress, known)
     state = replace(state, frequent=frequent)
-    todo = [(i, p) for i, p in enumerate(rel_paths) if p not in failed]
+    reused: dict[str, Entry] = {}
+    if out is not None and frequent_key(frequent) == old_frequent:
+        reused = {
+            rel: entry
+            for rel, entry in unchanged.items()
+            if reusable(entry, stamps.get(rel), out / rel)
+        }
+    todo = [(i, p) for i, p in enumerate(rel_paths) if p not in failed and p not in reused]
     failures = [replace(f, rel_path=printable_path(f.rel_path)) for f in passed_over]
     failures += failed.values()
-    entries: list[tuple[int, str, Processed]] = []
+    entries = [(i, rel, reused[rel].processed) for i, rel in enumerate(rel_paths) if rel in reused]
     batches = [todo[i : i + BATCH_FILES] for i in range(0, len(todo), BATCH_FILES)]
     results = (
         result
@@ -323,6 +308,12 @@ def _run(
             failures.append(result)
         else:
             entries.append((index, rel_path, result))
+    entries.sort(key=lambda entry: entry[0])
+    # Where each text is: staged in the work directory, or already in place (reused).
+    texts = {
+        index: out / rel if out is not None and rel in reused else Path(f"{work_dir}/{index:09d}")
+        for index, rel, _ in entries
+    }
     processed = [p for _, _, p in entries]
     from_index: tuple[IndexDuplicate, ...] = ()
     to_index: list[Any] = []
@@ -331,7 +322,7 @@ def _run(
             config.index_path, processed, config.dedup
         )
     else:
-        clusters = _find_clusters(entries, config, work_dir)
+        clusters = find_document_clusters(entries, config, work_dir, texts)
     dropped = {member.doc_id for cluster in clusters for member in cluster.dropped}
     dropped |= {duplicate.doc_id for duplicate in from_index}
     files = [
@@ -342,12 +333,25 @@ def _run(
         kept = [
             (index, rel_path, file)
             for (index, rel_path, _), file in zip(entries, files, strict=True)
-            if file.status == "written"
+            if file.status == "written" and rel_path not in reused
         ]
+        for (index, rel_path, _), file in zip(entries, files, strict=True):
+            if rel_path in reused and file.status != "written":
+                # Written by the last run, a duplicate now: out of OUT, into the work
+                # directory, where the report finds the texts of dropped documents.
+                os.replace(Path(output_dir) / rel_path, work_dir / f"{index:09d}")
+                del reused[rel_path]
         write_failures = _place_outputs(Path(output_dir), work_dir, kept, config)
         unwritten = {failure.rel_path for failure in write_failures}
         files = [replace(f, status="failed") if f.source_path in unwritten else f for f in files]
         failures += write_failures
+        if keeps_manifest:
+            manifest = {
+                path_key(rel): Entry(stamp, edges.get(rel, []), replace(p, report=file))
+                for (_, rel, p), file in zip(entries, files, strict=True)
+                if file.status == "written" and (stamp := stamps.get(rel)) is not None
+            }
+            save_manifest(Path(output_dir), config, frequent, manifest, work_dir)
         if config.index_path:
             # Only now, with the files in place: a killed run indexes nothing unwritten.
             written = [r for r in to_index if r.source_path not in unwritten]
@@ -362,7 +366,7 @@ def _run(
     if output_dir is not None and work_dir is not None:
         # The work directory still holds the texts of dropped documents for the
         # side-by-side view; kept ones are already in place.
-        names = {p.report.doc_id: f"{index:09d}" for index, _, p in entries}
+        names = {p.report.doc_id: f"{i:09d}" for i, rel, p in entries if rel not in reused}
         cleaned = chain_texts(directory_texts(work_dir, names), directory_texts(Path(output_dir)))
         # Built once for the three files, and the JSON streamed: on 100,000 files
         # the report is most of what a run holds.

@@ -260,3 +260,22 @@ def _remove_deep(root: Path) -> None:
             if not item.is_dir():
                 item.unlink()
         folder.rmdir()
+
+
+def test_two_inputs_that_map_to_one_output(tmp_path):
+    """On a case-insensitive file system A.txt and a.txt are one output: the second fails.
+
+    The file systems here are case-sensitive, so a link in OUT makes two names one file.
+    """
+    source = corpus(tmp_path)
+    shutil.copy(seed_path("000"), source / "other.txt")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "other.txt").symlink_to(out / "ok.txt")
+    report = clean_corpus(source, out, jobs=1)
+    assert [(f.rel_path, f.reason) for f in report.failures] == [
+        ("other.txt", "cannot write output: other.txt was already written")
+    ]
+    assert report.files_written == 1
+    # ok.txt still holds its own text (seed 003), not the other input's.
+    assert (out / "ok.txt").read_text(encoding="utf-8").startswith("\u5cc4\u57ce\u533a")

@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from . import __version__
+from ._cli_errors import click_errors
 from ._parallel import default_jobs
 from .cli_settings import required_argument as required_argument
 from .cli_settings import settings_file_options
@@ -31,7 +32,6 @@ from .data import (
     NormalizeConfig,
 )
 from .decode import decode_file
-from .errors import CleanerError, UsageProblem
 from .pipeline import clean_corpus, clean_text
 from .read import read_stdin
 from .report import render_summary
@@ -353,13 +353,10 @@ def run(
     bar = progress_bar(progress, quiet)
     started = time.perf_counter()
     try:
-        report = clean_corpus(
-            Path(input_path), Path(output_dir), config, progress=bar, jobs=jobs, resume=resume
-        )
-    except UsageProblem as error:
-        raise click.UsageError(str(error)) from error
-    except CleanerError as error:
-        raise click.ClickException(str(error)) from error
+        with click_errors():
+            report = clean_corpus(
+                Path(input_path), Path(output_dir), config, progress=bar, jobs=jobs, resume=resume
+            )
     finally:
         if bar:
             bar.close()

@@ -15,9 +15,9 @@ from typing import Any
 import click
 
 from . import __version__
+from ._cli_errors import click_errors
 from .annotations import render_github, render_sarif
 from .check import CheckResult, Limits, check_corpus, render_check_markdown
-from .errors import CleanerError, UsageProblem
 from .write import write_atomic
 
 EXIT_PASSED, EXIT_FAILED = 0, 1
@@ -163,13 +163,10 @@ def build_check_command() -> click.Command:
         bar = progress_bar(progress, quiet)
         try:
             wants_html = outputs["html"] is not None
-            result = check_corpus(
-                input_path, against, config, limits, html=wants_html, progress=bar, jobs=jobs
-            )
-        except UsageProblem as error:
-            raise click.UsageError(str(error)) from error
-        except CleanerError as error:
-            raise click.ClickException(str(error)) from error
+            with click_errors():
+                result = check_corpus(
+                    input_path, against, config, limits, html=wants_html, progress=bar, jobs=jobs
+                )
         finally:
             if bar:
                 bar.close()

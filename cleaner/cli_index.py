@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .errors import CleanerError, UsageProblem
+from ._cli_errors import click_errors
 from .index import open_index
 
 
@@ -21,13 +21,8 @@ def index() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
 def stats(location: str, as_json: bool) -> None:
     """Show how many documents PATH holds and the MinHash settings it was built with."""
-    try:
-        with open_index(location) as opened:
-            figures = opened.stats()
-    except UsageProblem as error:
-        raise click.UsageError(str(error)) from error
-    except CleanerError as error:
-        raise click.ClickException(str(error)) from error
+    with click_errors(), open_index(location) as opened:
+        figures = opened.stats()
     if as_json:
         click.echo(json.dumps(figures, indent=2, sort_keys=True))
         return
@@ -46,15 +41,10 @@ def remove(location: str, doc_ids: tuple[str, ...]) -> None:
     Exits 1 when an id was not in the index (the others are still removed).
     """
     missing = []
-    try:
-        with open_index(location) as opened:
-            for doc_id in doc_ids:
-                if not opened.remove(doc_id):
-                    missing.append(doc_id)
-    except UsageProblem as error:
-        raise click.UsageError(str(error)) from error
-    except CleanerError as error:
-        raise click.ClickException(str(error)) from error
+    with click_errors(), open_index(location) as opened:
+        for doc_id in doc_ids:
+            if not opened.remove(doc_id):
+                missing.append(doc_id)
     click.echo(f"removed {len(doc_ids) - len(missing)} document(s) from {location}")
     for doc_id in missing:
         click.echo(f"clean: not in the index: {doc_id}", err=True)

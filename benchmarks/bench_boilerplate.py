@@ -234,6 +234,12 @@ class ControlScore:
     def retention(self) -> float:
         return self.kept / self.content if self.content else 1.0
 
+    @property
+    def stage_retention(self) -> float:
+        """Retention of the boilerplate stage alone: duplicate-block removals not counted."""
+        kept = self.kept + len(self.duplicates)
+        return kept / self.content if self.content else 1.0
+
 
 def licence_box_start(lines: Sequence[str]) -> int:
     """Return the 0-based index where the licence box starts (``len(lines)`` if none)."""
@@ -356,6 +362,10 @@ def print_control(name: str, mode: str, score: ControlScore, docs: int, quiet: b
     print(
         f"content lines {score.content}, kept {score.kept}, retention {score.retention:.5f} "
         "(target 1.0)"
+    )
+    print(
+        f"boilerplate stage alone: retention {score.stage_retention:.5f} "
+        "(the duplicate-block removals listed below are the dedup stage's)"
     )
     print(
         f"licence-box lines {score.box}, removed {score.box_removed} "

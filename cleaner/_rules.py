@@ -9,7 +9,8 @@ accepted (``--punctuation keep`` leaves either).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from .config import LineRule, RuleZone
 
 # Full-width characters are written as escapes: some editors silently turn them
 # into ASCII, which would quietly change what a rule matches.
@@ -17,18 +18,10 @@ COLON = "[:\uff1a]"
 HAN = "\u4e00-\u9fff\u3400-\u4dbf"
 
 
-@dataclass(frozen=True, slots=True)
-class LineRule:
-    """A pattern that removes a whole line when it matches."""
-
-    category: str
-    rule: str
-    pattern: re.Pattern[str]
-    max_chars: int
-
-
-def _rule(category: str, rule: str, pattern: str, max_chars: int = 80) -> LineRule:
-    return LineRule(category, rule, re.compile(pattern), max_chars)
+def _rule(
+    category: str, rule: str, pattern: str, max_chars: int = 80, where: RuleZone = "line"
+) -> LineRule:
+    return LineRule(category, rule, pattern, where=where, max_chars=max_chars)
 
 
 # Words that make up page-tool lines (print, close, font size, share ...). A line
@@ -169,6 +162,25 @@ SHORT_BYLINE_RE = re.compile(
     f"(?P<names>[{HAN}\u00b7]{{2,4}}(?:\\s+[{HAN}\u00b7]{{2,4}})*)$"
 )
 
+# A photo caption: a sentence describing a picture, then the photographer's credit
+# ("...作政府工作报告。本报记者 戴冰摄", "...开幕。 宁夏日报记者 王鼎 摄",
+# "...。（新华社记者 李学仁 摄）"). The credit must follow a sentence end, and
+# without "摄" a space must part the role from the name ("记者了解到" is text).
+_CREDIT_NAMES = f"[{HAN}\u00b7]{{1,4}}?(?:\\s+[{HAN}\u00b7]{{1,4}}?)*"
+_CREDIT_ORG = f"[{HAN}A-Za-z0-9\u00b7/]{{0,20}}?"
+_CREDIT_ROLE = "(?:\u8bb0\u8005|\u901a\u8baf\u5458|\u6444\u5f71)"  # 记者 通讯员 摄影
+_SHOT = "\u6444"  # 摄
+CAPTION_CREDIT_RE = re.compile(
+    "[\u3002\uff01\uff1f!?]\\s*(?P<credit>"
+    f"{_CREDIT_ORG}{_CREDIT_ROLE}(?:\\s+{_CREDIT_NAMES}\\s*{_SHOT}?|\\s*{_CREDIT_NAMES}\\s*{_SHOT})"
+    f"|{_CREDIT_NAMES}\\s+{_SHOT}"
+    f"|[\uff08(]\\s*(?:{_CREDIT_ORG}{_CREDIT_ROLE}\\s*)?{_CREDIT_NAMES}\\s*{_SHOT}\\s*[\uff09)]"
+    ")$"
+)
+CAPTION_MAX_CHARS = 160
+# The part of a credit before the names: the organization and the role.
+CREDIT_PREFIX_RE = re.compile(f"^[\uff08(]?\\s*(?:{_CREDIT_ORG}{_CREDIT_ROLE})?\\s*")
+
 # A trailing attribution of the names of the writers, with the characters of a
 # name spaced as print layouts do: "...按时完成目标计划。（王 涛 赵 冉）".
 ATTRIBUTION_RE = re.compile(
@@ -210,6 +222,46 @@ OFFICE_TITLES = ("\u603b\u7406", "\u7701\u957f", "\u5e02\u957f", "\u4e3b\u5e2d",
 # A line that ends like a sentence is content: navigation patterns never remove it.
 SENTENCE_END_RE = re.compile("[\u3002\uff01\uff1f!?\uff1b;\u2026\u201d\u300d]$")
 
+# The first node of a breadcrumb: "首页 / > / 政府信息公开 / > / ..." scraped one node per line.
+HOME_WORDS = frozenset(
+    {"\u9996\u9875", "\u7f51\u7ad9\u9996\u9875", "\u4e3b\u9875", "\u8fd4\u56de\u9996\u9875"}
+)
+# A breadcrumb scraped one node per line needs this many separator lines, unless it
+# starts at the home page.
+BREADCRUMB_MIN_SEPARATORS = 2
+
+# A menu line: many short tokens between bars or bullets ("首页 | 新闻 | 政务公开 |
+# 办事服务"), or between spaces only at the head or tail of a page (in the body, a
+# run of short space-separated words is as likely a list of names).
+MENU_BAR_RE = re.compile(
+    "\\s*[|\uff5c\u4e28\u2022\u25aa]\\s*|\\s+\u00b7\\s+|\\s*[>\u00bb\uff1e]\\s*"
+)
+MENU_TOKEN_RE = re.compile(f"^[{HAN}A-Za-z]{{1,8}}$")
+MENU_MIN_BAR_TOKENS = 4
+MENU_MIN_EDGE_BAR_TOKENS = 3
+MENU_MIN_EDGE_SPACE_TOKENS = 5
+MENU_MAX_CHARS = 120
+# The head and tail zones of a page, in non-blank lines, for rules of place.
+EDGE_ZONE_LINES = 10
+
+# A field label left alone on its line, its value on the next line ("时间：" / "2026-02-02 09:20").
+BARE_LABEL_RE = re.compile(f"^(?:{_ALL_LABELS})\\s*{COLON}$")
+# A weak label with a person's name: "编辑：何继红" (a byline once beside page furniture).
+NAME_FIELD_RE = re.compile(
+    f"^(?:\u7f16\u8f91|\u4f5c\u8005|\u7f16\u8f91\u4eba\u5458)\\s*{COLON}\\s*"  # 编辑 作者 编辑人员
+    f"[{HAN}\u00b7]{{2,4}}(?:\\s+[{HAN}\u00b7]{{2,4}})*$"
+)
+# A lone arrow before a note is a footnote's back-link (Wikisource "↑"), which marks
+# where the note starts: kept when a sentence follows it.
+FOOTNOTE_MARKS = frozenset({"\u2191", "^"})
+
+# Links of a site footer: 网站地图 联系我们 关于我们 使用帮助 网站声明 隐私声明 免责声明 站点地图.
+_FOOTER_LINKS = (
+    "\u7f51\u7ad9\u5730\u56fe|\u8054\u7cfb\u6211\u4eec|\u5173\u4e8e\u6211\u4eec|"
+    "\u4f7f\u7528\u5e2e\u52a9|\u7f51\u7ad9\u58f0\u660e|\u9690\u79c1\u58f0\u660e|"
+    "\u514d\u8d23\u58f0\u660e|\u7ad9\u70b9\u5730\u56fe"
+)
+
 LINE_RULES: tuple[LineRule, ...] = (
     _rule(
         "navigation",
@@ -248,5 +300,37 @@ LINE_RULES: tuple[LineRule, ...] = (
         "date-field",  # 时间：2026-02-02 (a weak label, but nothing else on the line)
         f"^(?:\u65f6\u95f4|\u65e5\u671f)\\s*{COLON}\\s*{DATE_RE.pattern}$",
         max_chars=40,
+    ),
+    # Site footers. Registration numbers are never text, wherever they stand; the
+    # organizer and copyright lines only in the tail zone, because a notice in the
+    # body may name the organizer of an event ("主办单位：市文化局").
+    _rule(
+        "footer",
+        "registration-number",  # 京ICP备05060933号, 京公网安备11010502039414号, 网站标识码
+        "ICP[\u5907\u8bc1]\\s*[:\uff1a]?\\s*\\d|\u516c\u7f51\u5b89\u5907\\s*\\d"
+        f"|\u7f51\u7ad9\u6807\u8bc6\u7801\\s*{COLON}?\\s*[0-9A-Za-z]{{6,}}",
+        max_chars=200,
+    ),
+    _rule(
+        "footer",
+        "site-organizer",  # 主办：…  承办单位：…  技术支持：…
+        "^(?:\u4e3b\u529e|\u627f\u529e|\u534f\u529e|\u4e3b\u7ba1|\u8fd0\u7ef4|"
+        "\u6280\u672f\u652f\u6301|\u7f51\u7ad9\u7ef4\u62a4|\u8fd0\u884c\u7ef4\u62a4)"
+        f"(?:\u5355\u4f4d)?\\s*{COLON}",
+        max_chars=200,
+        where="tail",
+    ),
+    _rule(
+        "footer",
+        "copyright",  # 版权所有：… , Copyright © 2026 …
+        "^(?:\u7248\u6743\u6240\u6709|(?i:copyright)|\u00a9|\\([cC]\\))",
+        max_chars=200,
+        where="tail",
+    ),
+    _rule(
+        "footer",
+        "footer-links",  # 网站地图 | 联系我们 | 使用帮助
+        f"^(?:{_FOOTER_LINKS})(?:\\s*[|\uff5c\u4e28/\u00b7]?\\s*(?:{_FOOTER_LINKS}))*$",
+        max_chars=80,
     ),
 )

@@ -9,27 +9,33 @@ sentence is never removed by a pattern meant for short navigation lines.
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
-from collections import deque
 from collections.abc import Sequence
+from functools import lru_cache
+from typing import NamedTuple
 
+from . import _neighbours as N
 from . import _rules as R
+from ._neighbours import is_sentence as is_sentence
+from .config import LineRule
 from .data import BoilerplateConfig, Line, Removal, Stripped
-from .metadata import BESIDE_RULE, byline_names, read_metadata
+from .metadata import byline_names, caption_credit, read_metadata
 
-# The title is looked for among the first lines that survive the line rules.
-TITLE_SEARCH_LINES = 15
-TITLE_MAX_CHARS = 64
-# A title may be repeated split over this many short lines ("呼和浩特市医疗保障局" /
-# "2022年医保惠民大事记").
-TITLE_ECHO_MAX_LINES = 3
-# A line ending in a comma or colon leads into what follows ("各位代表："): not a title.
-TITLE_BAD_ENDS = ",\uff0c:\uff1a\u3001"
-# Label-like lines go with these neighbours only: decoration and corpus-frequent lines
-# are too weak a sign (a "。" left by a broken link sits beside real names).
-ANCHOR_CATEGORIES = frozenset(
-    {"navigation", "page-tools", "metadata", "related", "site-name", "accessibility", "byline"}
-)
+
+class Position(NamedTuple):
+    """Where a line stands: how many non-blank lines come before and after it."""
+
+    from_top: int
+    from_bottom: int
+
+
+# Where nothing is known of a line's place, zone rules do not apply.
+NOWHERE = Position(1 << 30, 1 << 30)
+DECORATION = ("decoration", "symbols-only")
+CAPTION = ("caption", "photo-credit")
+# Captions that make up this share of a page's text are its content (a photo story).
+PHOTO_STORY_SHARE = 0.25
 
 
 def line_key(line: str) -> int:
@@ -42,17 +48,6 @@ def line_key(line: str) -> int:
     True
     """
     return int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "big")
-
-
-def is_sentence(line: str) -> bool:
-    """Tell whether a line ends like a sentence (and so is content).
-
-    >>> is_sentence("全市参保人数达到714.9万人。")
-    True
-    >>> is_sentence("当前位置：首页")
-    False
-    """
-    return bool(R.SENTENCE_END_RE.search(line.rstrip()))
 
 
 def edge_zone(lines: Sequence[str], size: int) -> frozenset[int]:
@@ -96,40 +91,22 @@ def strip_boilerplate(
 
     """
     verdicts: dict[int, tuple[str, str]] = {}
+    positions = line_positions(lines)
     if config.enabled:
-        zone = edge_zone(lines, config.corpus_zone_lines) if frequent_keys else frozenset()
-        # The first line is where the title stands; a title many documents share
-        # ("政府工作报告") is still their title.
-        zone -= {min(zone, default=-1)}
-        for index, line in enumerate(lines):
-            frequent = frequent_keys if index in zone else frozenset()
-            verdict = classify_line(line, frequent, config)
-            if verdict and verdict[0] == "corpus-frequent" and _inside_sentence(lines, index):
-                verdict = None
-            if verdict:
-                verdicts[index] = verdict
-    if config.enabled:
-        _mark_related_tail(lines, verdicts)
-        _mark_beside_boilerplate(lines, verdicts)
-    title_index = _find_title(lines, verdicts)
+        verdicts = _line_verdicts(lines, positions, config, frequent_keys)
+        _keep_photo_story(lines, verdicts)
+        N.mark_breadcrumb_lines(lines, verdicts)
+        N.mark_related_tail(lines, verdicts)
+        N.mark_beside_boilerplate(lines, verdicts)
+    title_index = N.find_title(lines, verdicts)
     # Attributions are cut before titles are compared, so a title repeated with
     # "（王 涛）" after it is still a repeat (and a second cleaning finds nothing).
     texts = list(lines)
     fragments: dict[int, str] = {}
     if config.enabled:
-        for index, line in enumerate(lines):
-            if index not in verdicts and index != title_index and line.strip():
-                texts[index], fragment = _strip_attribution(line)
-                if not fragment:
-                    continue
-                # What is left is judged again: "中（王 涛）" leaves a page-tool word.
-                rest = classify_line(texts[index], frozenset(), config)
-                if rest or not texts[index].strip():
-                    verdicts[index] = rest or ("attribution", "trailing-names")
-                else:
-                    fragments[index] = fragment
+        fragments = _cut_attributions(texts, positions, verdicts, title_index, config)
         if title_index is not None:
-            _mark_title_echoes(texts, verdicts, title_index)
+            N.mark_title_echoes(texts, verdicts, title_index)
     removed: list[Removal] = []
     kept: list[Line] = []
     for index, line in enumerate(lines):
@@ -148,18 +125,91 @@ def strip_boilerplate(
     return Stripped(tuple(kept), tuple(removed), metadata)
 
 
+def line_positions(lines: Sequence[str]) -> list[Position]:
+    """Return each line's place among the non-blank lines, from the top and the bottom.
+
+    >>> [tuple(position) for position in line_positions(["a", "", "b"])]
+    [(0, 1), (1, 1), (1, 0)]
+    """
+    total = sum(1 for line in lines if line.strip())
+    positions = []
+    seen = 0
+    for line in lines:
+        blank = not line.strip()
+        positions.append(Position(seen, total - seen - (0 if blank else 1)))
+        seen += 0 if blank else 1
+    return positions
+
+
+def _line_verdicts(
+    lines: Sequence[str],
+    positions: Sequence[Position],
+    config: BoilerplateConfig,
+    frequent_keys: frozenset[int],
+) -> dict[int, tuple[str, str]]:
+    """Judge every line on its own (and by its place in the page)."""
+    verdicts: dict[int, tuple[str, str]] = {}
+    zone = edge_zone(lines, config.corpus_zone_lines) if frequent_keys else frozenset()
+    # The first line is where the title stands; a title many documents share
+    # ("政府工作报告") is still their title.
+    zone -= {min(zone, default=-1)}
+    for index, line in enumerate(lines):
+        frequent = frequent_keys if index in zone else frozenset()
+        verdict = classify_line(line, frequent, config, positions[index])
+        if verdict and verdict[0] == "corpus-frequent" and _inside_sentence(lines, index):
+            verdict = None
+        if verdict == DECORATION and _is_footnote_mark(lines, index):
+            verdict = None
+        if verdict:
+            verdicts[index] = verdict
+    return verdicts
+
+
+def _cut_attributions(
+    texts: list[str],
+    positions: Sequence[Position],
+    verdicts: dict[int, tuple[str, str]],
+    title_index: int | None,
+    config: BoilerplateConfig,
+) -> dict[int, str]:
+    """Cut trailing attributions off kept lines (in ``texts``); return the fragments cut."""
+    fragments: dict[int, str] = {}
+    for index, line in enumerate(list(texts)):
+        if index in verdicts or index == title_index or not line.strip():
+            continue
+        texts[index], fragment = _strip_attribution(line)
+        if not fragment:
+            continue
+        # What is left is judged again: "中（王 涛）" leaves a page-tool word.
+        rest = classify_line(texts[index], frozenset(), config, positions[index])
+        if rest or not texts[index].strip():
+            verdicts[index] = rest or ("attribution", "trailing-names")
+        else:
+            fragments[index] = fragment
+    return fragments
+
+
 def classify_line(
-    line: str, frequent_keys: frozenset[int], config: BoilerplateConfig
+    line: str,
+    frequent_keys: frozenset[int],
+    config: BoilerplateConfig,
+    position: Position = NOWHERE,
 ) -> tuple[str, str] | None:
-    """Return ``(class, rule)`` when a line on its own is boilerplate, else None."""
+    """Return ``(class, rule)`` when a line on its own is boilerplate, else None.
+
+    The user's rules come first, so what they name a line is what is reported.
+    """
     text = line.strip()
     if not text:
         return None
-    if _is_decoration(text):
-        return ("decoration", "symbols-only")
     sentence = is_sentence(text)
+    for rule in config.rules:
+        if _rule_matches(rule, text, sentence, position):
+            return (rule.category, rule.rule)
+    if _is_decoration(text):
+        return DECORATION
     for rule in R.LINE_RULES:
-        if len(text) <= rule.max_chars and not sentence and rule.pattern.search(text):
+        if _rule_matches(rule, text, sentence, position):
             return (rule.category, rule.rule)
     if not sentence and _is_page_tools(text):
         return ("page-tools", "tool-words")
@@ -167,11 +217,76 @@ def classify_line(
         return ("metadata", "labelled-fields")
     if byline_names(text) is not None:
         return ("byline", "reporter")
+    if caption_credit(text) is not None:
+        return CAPTION
+    if not sentence and _is_menu_line(text, position):
+        return ("navigation", "menu-line")
     if not sentence and _is_accessibility_blurb(text):
         return ("accessibility", "elder-mode-blurb")
     if frequent_keys and corpus_candidate(text, config) and line_key(text) in frequent_keys:
         return ("corpus-frequent", "recurs-across-documents")
     return None
+
+
+def _rule_matches(rule: LineRule, text: str, sentence: bool, position: Position) -> bool:
+    """Tell whether a line rule removes a line, standing where it stands."""
+    if len(text) > rule.max_chars or (sentence and not rule.sentences):
+        return False
+    if rule.where != "line":
+        head = position.from_top < rule.zone_lines and rule.where in ("head", "edges")
+        tail = position.from_bottom < rule.zone_lines and rule.where in ("tail", "edges")
+        if not (head or tail):
+            return False
+    return compiled(rule.pattern).search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def compiled(pattern: str) -> re.Pattern[str]:
+    """Compile a rule's pattern once per process (rules are kept as text)."""
+    return re.compile(pattern)
+
+
+def _is_menu_line(text: str, position: Position) -> bool:
+    """Tell whether a line is a menu: many short words between bars, or spaces at an edge.
+
+    >>> menu = "\u9996\u9875 | \u65b0\u95fb | \u653f\u52a1\u516c\u5f00 | \u529e\u4e8b\u670d\u52a1"
+    >>> names = "\u5f20\u4e09 \u674e\u56db \u738b\u4e94 \u8d75\u516d \u5b59\u4e03"
+    >>> _is_menu_line(menu, NOWHERE), _is_menu_line(names, NOWHERE)
+    (True, False)
+    """
+    if len(text) > R.MENU_MAX_CHARS or any(ch in R.TEXT_PUNCTUATION for ch in text):
+        return False
+    edge = min(position) < R.EDGE_ZONE_LINES
+    tokens = [token for token in R.MENU_BAR_RE.split(text) if token]
+    if len(tokens) >= 2:
+        # Between bars each item is one word: "编辑 周褶褶｜排版 魏蔚" is a credit line.
+        words = tokens
+        needed = R.MENU_MIN_EDGE_BAR_TOKENS if edge else R.MENU_MIN_BAR_TOKENS
+    elif edge:
+        words = text.split()
+        needed = R.MENU_MIN_EDGE_SPACE_TOKENS
+    else:
+        return False
+    return len(words) >= needed and all(R.MENU_TOKEN_RE.match(word) for word in words)
+
+
+def _keep_photo_story(lines: Sequence[str], verdicts: dict[int, tuple[str, str]]) -> None:
+    """Keep the captions of a photo story: where they are much of the text, they are the text.
+
+    A caption beside a long report describes a picture the text does not have; a
+    page of three captioned photos and one sentence tells its story in them.
+    """
+    captions = [i for i, verdict in verdicts.items() if verdict == CAPTION]
+    caption_chars = sum(len(lines[i].strip()) for i in captions)
+    other_chars = sum(len(line.strip()) for i, line in enumerate(lines) if i not in verdicts)
+    if captions and caption_chars >= PHOTO_STORY_SHARE * (caption_chars + other_chars):
+        for index in captions:
+            del verdicts[index]
+
+
+def _is_footnote_mark(lines: Sequence[str], index: int) -> bool:
+    """Tell whether a lone "↑" is a footnote's back-link: a note (a sentence) follows it."""
+    return lines[index].strip() in R.FOOTNOTE_MARKS and is_sentence(N.next_text(lines, index, 1))
 
 
 def _is_decoration(text: str) -> bool:
@@ -222,133 +337,6 @@ def _is_accessibility_blurb(text: str) -> bool:
         return False
     hits = sum(1 for word in R.ACCESSIBILITY_WORDS if word in text)
     return hits >= R.ACCESSIBILITY_MIN_WORDS
-
-
-def _find_title(lines: Sequence[str], verdicts: dict[int, tuple[str, str]]) -> int | None:
-    """Return the index of the title: the first surviving line, if it looks like one."""
-    seen = 0
-    for index, line in enumerate(lines):
-        text = line.strip()
-        if not text or index in verdicts:
-            continue
-        seen += 1
-        if seen > TITLE_SEARCH_LINES:
-            return None
-        if (
-            len(text) <= TITLE_MAX_CHARS
-            and not is_sentence(text)
-            and text[-1] not in TITLE_BAD_ENDS
-        ):
-            return index
-        return None
-    return None
-
-
-def _compact(text: str) -> str:
-    return "".join(text.split())
-
-
-def _mark_title_echoes(
-    lines: Sequence[str], verdicts: dict[int, tuple[str, str]], title_index: int
-) -> None:
-    """Mark lines that repeat the title, whole or split over a few short lines."""
-    title = _compact(lines[title_index])
-    nonblank = [i for i in range(title_index + 1, len(lines)) if lines[i].strip()]
-    for position in range(len(nonblank)):
-        joined = ""
-        group: list[int] = []
-        for index in nonblank[position : position + TITLE_ECHO_MAX_LINES]:
-            joined += _compact(lines[index])
-            group.append(index)
-            if not title.startswith(joined):
-                break
-            if joined == title:
-                for member in group:
-                    verdicts.setdefault(member, ("title-repeat", "repeats-title"))
-                break
-
-
-def _mark_related_tail(lines: Sequence[str], verdicts: dict[int, tuple[str, str]]) -> None:
-    """After a "相关阅读" header, short link lines up to the next sentence are related links."""
-    headers = [i for i, (category, _) in verdicts.items() if category == "related"]
-    for header in headers:
-        for index in range(header + 1, len(lines)):
-            text = lines[index].strip()
-            if not text or index in verdicts:
-                continue
-            if is_sentence(text) or len(text) > 60:
-                break
-            verdicts[index] = ("related", "related-link")
-
-
-def _mark_beside_boilerplate(lines: Sequence[str], verdicts: dict[int, tuple[str, str]]) -> None:
-    """Mark label-like lines that stand directly beside page furniture (header blocks).
-
-    "呼和浩特市人民政府 / 呼和浩特市医疗保障局 / 工作动态" above a breadcrumb are the
-    site header; "首页 / > / 云南要闻" under "您的位置：" is a breadcrumb scraped one
-    node per line; a bare date under "来源：云南日报" is the publish time. Only
-    direct neighbours count (no blank line between) and only short label-like lines
-    (no digits, no punctuation) or bare dates go. A title is safe: a complete
-    breadcrumb spreads upwards only (titles stand below it), and a complete
-    metadata line takes only bare dates. Linear in the number of lines.
-    """
-    # The first line of a page is where its title stands: a short title there is
-    # kept even beside page furniture, unless it is a site name.
-    first = next((i for i, line in enumerate(lines) if line.strip()), -1)
-    queue: deque[tuple[int, int, bool]] = deque()
-    for index in sorted(verdicts):
-        for step, dates_only in _spread_from(verdicts[index], lines[index].strip()):
-            queue.append((index, step, dates_only))
-    while queue:
-        anchor, step, dates_only = queue.popleft()
-        index = anchor + step
-        if not 0 <= index < len(lines):
-            continue
-        text = lines[index].strip()
-        if index == first and not R.SITE_NAME_RE.match(text):
-            continue
-        current = verdicts.get(index)
-        if current is None:
-            verdict = _beside_verdict(text, dates_only)
-        elif current[0] == "decoration" and not dates_only and text in R.SEPARATOR_LINES:
-            verdict = ("navigation", "separator-beside-boilerplate")  # ">" in a breadcrumb
-        else:
-            continue
-        if verdict:
-            verdicts[index] = verdict
-            queue.append((index, step, dates_only))
-
-
-def _spread_from(verdict: tuple[str, str], text: str) -> list[tuple[int, bool]]:
-    """Return the directions (-1 up, +1 down) a removed line spreads in, and if dates only."""
-    category = verdict[0]
-    if category not in ANCHOR_CATEGORIES:
-        return []
-    if text[-1:] in R.OPEN_ENDINGS:  # "您的位置：", "首页 >": the rest follows on the next lines
-        return [(-1, False), (1, False)]
-    if category == "navigation":
-        return [(-1, False)]
-    if category == "metadata":
-        return [(-1, True), (1, True)]
-    return [(-1, False), (1, False)]
-
-
-def _beside_verdict(text: str, dates_only: bool) -> tuple[str, str] | None:
-    """Return the verdict for a line beside page furniture, or None if it is content."""
-    if R.DATE_LINE_RE.match(text):
-        return ("metadata", "date-beside-boilerplate")
-    if dates_only:
-        return None
-    if R.SITE_NAME_RE.match(text):
-        return ("site-name", "site-name-beside-boilerplate")
-    if R.LABEL_LINE_RE.match(text):
-        return ("navigation", BESIDE_RULE)
-    return None
-
-
-def _is_anchor(verdict: tuple[str, str] | None) -> bool:
-    """Tell whether a removed line is page furniture that labels beside it belong to."""
-    return verdict is not None and verdict[0] in ANCHOR_CATEGORIES
 
 
 def _strip_attribution(line: str) -> tuple[str, str]:

@@ -9,6 +9,7 @@ the built-in default), and ``--print-config`` prints the result and exits.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from .settings import (
     render_settings,
     render_value,
 )
+from .user_rules import render_rules
 
 # Where a value comes from when the settings file may replace it: not from a flag.
 OVERRIDABLE_SOURCES = (ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
@@ -69,6 +71,8 @@ def settled_config(
     except ValueError as error:
         message = _blame_setting(loaded, merged, error, settings, make_config)
         raise click.UsageError(message) from error
+    if loaded is not None and loaded.rules:
+        config = replace(config, boilerplate=replace(config.boilerplate, rules=loaded.rules))
     if print_config:
         origins = {}
         for setting in settings:
@@ -76,7 +80,10 @@ def settled_config(
                 origins[setting.name] = "from the command line"
             elif loaded is not None and setting.name in loaded.values:
                 origins[setting.name] = f"from {loaded.source}"
-        click.echo(render_settings(settings, merged, origins), nl=False)
+        text = render_settings(settings, merged, origins)
+        if loaded is not None:
+            text += render_rules(loaded.rules, f"from {loaded.source}")
+        click.echo(text, nl=False)
         ctx.exit(0)
     return config
 

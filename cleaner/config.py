@@ -7,6 +7,7 @@ default is the default of the matching command-line option.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -19,6 +20,10 @@ PUNCTUATION_CHOICES: tuple[Punctuation, ...] = ("cjk", "ascii", "keep")
 CJK_SPACING_CHOICES: tuple[CjkSpacing, ...] = ("remove", "keep")
 KEEP_CHOICES: tuple[KeepPolicy, ...] = ("first", "longest")
 FORMAT_CHOICES: tuple[OutputFormat, ...] = ("text", "jsonl")
+RuleZone = Literal["line", "head", "tail", "edges"]
+ZONE_CHOICES: tuple[RuleZone, ...] = ("line", "head", "tail", "edges")
+# Class and reason names go into reports and JSON keys: lower-case words and dashes.
+RULE_NAME_RE = re.compile("^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,61 @@ class NormalizeConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class LineRule:
+    """A pattern that removes a whole line: built-in rules and a user's rules alike.
+
+    The pattern is kept as text (compiled where it is used), so a configuration
+    stays plain data that pickles, prints and hashes.
+
+    Attributes:
+        category: the class of the line (``navigation``, ``footer``, ...), as reported.
+        rule: the reason code, naming the pattern within its class.
+        pattern: a regular expression searched in the normalized line (anchor it
+            with ``^`` and ``$`` to match whole lines).
+        where: ``line`` anywhere; ``head`` or ``tail`` only among the first or last
+            ``zone_lines`` non-blank lines; ``edges`` among either.
+        zone_lines: the size of the head and tail zones.
+        max_chars: longer lines are never removed by this rule.
+        sentences: also remove lines that end like a sentence; off by default,
+            because content wins ties.
+
+    """
+
+    category: str
+    rule: str
+    pattern: str
+    where: RuleZone = "line"
+    zone_lines: int = 10
+    max_chars: int = 80
+    sentences: bool = False
+
+    def __post_init__(self) -> None:
+        for what, name in (("class", self.category), ("reason", self.rule)):
+            if not RULE_NAME_RE.match(name):
+                raise ValueError(
+                    f"{what} {name!r} must be lower-case words joined by dashes "
+                    "(e.g. 'footer', 'copyright-notice')"
+                )
+        try:
+            compiled = re.compile(self.pattern)
+        except re.error as error:
+            raise ValueError(
+                f"pattern {self.pattern!r} is not a valid regular expression: {error}"
+            ) from error
+        if compiled.search(""):
+            raise ValueError(
+                f"pattern {self.pattern!r} matches an empty line, so it would match "
+                "every line; make it require some text (e.g. '^Copyright .+$')"
+            )
+        if self.where not in ZONE_CHOICES:
+            raise ValueError(f"where must be one of {', '.join(ZONE_CHOICES)}, not {self.where!r}")
+        if self.zone_lines < 1:
+            raise ValueError("zone_lines must be >= 1")
+        if self.max_chars < 1:
+            raise ValueError("max_chars must be >= 1")
+
+
+@dataclass(frozen=True, slots=True)
 class BoilerplateConfig:
     """How web boilerplate is recognized.
 
@@ -65,6 +125,8 @@ class BoilerplateConfig:
             lines of a document count and go as corpus-frequent: site templates
             are headers and footers, while a heading that many reports share sits
             in the body.
+        rules: the user's line rules (from a settings file), tried before the
+            built-in ones, so their class and reason are the ones reported.
 
     """
 
@@ -72,6 +134,7 @@ class BoilerplateConfig:
     corpus_min_docs: int = 5
     corpus_max_line_chars: int = 40
     corpus_zone_lines: int = 10
+    rules: tuple[LineRule, ...] = ()
 
     def __post_init__(self) -> None:
         if self.corpus_min_docs < 0:

@@ -117,6 +117,7 @@ class Metadata:
     domain: str | None = None
     author: str | None = None
     url: str | None = None
+    photographer: str | None = None
 
     def as_dict(self) -> dict[str, str]:
         """Return the fields that have a value, in a fixed order."""
@@ -128,6 +129,7 @@ class Metadata:
             ("domain", self.domain),
             ("author", self.author),
             ("url", self.url),
+            ("photographer", self.photographer),
         )
         return {key: value for key, value in pairs if value}
 

@@ -1,7 +1,8 @@
 """Read a document's metadata from the lines boilerplate stripping removed.
 
 Dates become ISO 8601, "来源：" gives the source, the text before the first field
-of a site line gives the site name and domain, bylines give the author. Pure:
+of a site line gives the site name and domain, bylines give the author and photo
+captions the photographer. Pure:
 removed lines in, :class:`~cleaner.data.Metadata` out.
 """
 
@@ -15,6 +16,10 @@ from .data import Metadata, Removal
 # The rule name of a label-like line removed beside page furniture; a metadata
 # label with no value takes its value from such a line right below it.
 BESIDE_RULE = "label-beside-boilerplate"
+SITE_BESIDE_RULE = "site-name-beside-boilerplate"
+VALUE_RULES = frozenset({BESIDE_RULE, SITE_BESIDE_RULE})
+# Brackets and marks around a field ("（来源：青海日报）"): never a site name.
+FIELD_PUNCTUATION = "()\uff08\uff09[]\u3010\u3011|\uff5c"
 
 
 def byline_names(text: str) -> list[str] | None:
@@ -42,6 +47,28 @@ def byline_names(text: str) -> list[str] | None:
     return names
 
 
+def caption_credit(text: str) -> list[str] | None:
+    """Return the photographer's names of a photo caption, or None if it is not one.
+
+    Names spaced out as print layouts do ("林 君") are one name.
+
+    >>> caption_credit("\u4f5c\u62a5\u544a\u3002\u672c\u62a5\u8bb0\u8005 \u6797 \u541b\u6444")
+    ['\u6797\u541b']
+    >>> caption_credit("\u4f1a\u8bae\u53ec\u5f00\u3002\u8bb0\u8005\u4e86\u89e3\u5230") is None
+    True
+    """
+    if len(text) > R.CAPTION_MAX_CHARS:
+        return None
+    match = R.CAPTION_CREDIT_RE.search(text)
+    if not match:
+        return None
+    credit = R.CREDIT_PREFIX_RE.sub("", match.group("credit"), count=1)
+    names = credit.rstrip("\uff09) ").removesuffix("\u6444").split()
+    if names and all(len(name) == 1 for name in names):
+        names = ["".join(names)]
+    return names or None
+
+
 def read_metadata(
     removed: Sequence[Removal], title: str | None, raw_lines: Sequence[str] | None = None
 ) -> Metadata:
@@ -58,7 +85,7 @@ def read_metadata(
             text = " ".join(raw_lines[removal.line_no - 1].split())
         if removal.category == "metadata":
             value_line = by_line.get(removal.line_no + 1)
-            if text[-1:] in ":\uff1a" and value_line and value_line.rule == BESIDE_RULE:
+            if text[-1:] in ":\uff1a" and value_line and value_line.rule in VALUE_RULES:
                 # "来源：" / "四川日报": the value was scraped onto the next line.
                 text = f"{text}{value_line.text.strip()}"
             for key, value in _metadata_fields(text).items():
@@ -67,6 +94,12 @@ def read_metadata(
             names = byline_names(text)
             if names:
                 fields.setdefault("author", " ".join(names))
+            for key, value in _metadata_fields(text).items():  # "编辑：何继红"
+                fields.setdefault(key, value)
+        elif removal.category == "caption":
+            names = caption_credit(text)
+            if names:
+                fields.setdefault("photographer", " ".join(names))
         url = R.URL_RE.search(text)
         if url and removal.category != "duplicate":
             fields.setdefault("url", url.group(0))
@@ -78,6 +111,7 @@ def read_metadata(
         domain=fields.get("domain"),
         author=fields.get("author"),
         url=fields.get("url"),
+        photographer=fields.get("photographer"),
     )
 
 
@@ -90,7 +124,7 @@ def _metadata_fields(text: str) -> dict[str, str]:
     matches = list(R.META_LABEL_RE.finditer(text))
     for position, match in enumerate(matches):
         end = matches[position + 1].start() if position + 1 < len(matches) else len(text)
-        value = text[match.end() : end].strip(" |\uff5c\u3000")
+        value = _unbracket(text[match.end() : end].strip(" |\uff5c\u3000"))
         label = match.group(1)
         if not value:
             continue
@@ -100,11 +134,27 @@ def _metadata_fields(text: str) -> dict[str, str]:
             fields.setdefault("author", value)
     if matches and matches[0].start() > 0:
         for token in text[: matches[0].start()].split():
+            token = token.strip(FIELD_PUNCTUATION)
+            if not token:
+                continue
             if R.DOMAIN_RE.match(token.lower()):
                 fields.setdefault("domain", token.lower())
             elif not R.URL_RE.match(token):
                 fields.setdefault("site", token)
     return fields
+
+
+def _unbracket(value: str) -> str:
+    """Drop a closing bracket left from a bracketed field ("（来源：青海日报）").
+
+    >>> _unbracket("\u9752\u6d77\u65e5\u62a5\uff09")
+    '\u9752\u6d77\u65e5\u62a5'
+    >>> _unbracket("\u4eba\u6c11\u7f51\uff08\u5317\u4eac\uff09")
+    '\u4eba\u6c11\u7f51\uff08\u5317\u4eac\uff09'
+    """
+    if value[-1:] in ")\uff09\u3011]" and not any(ch in value for ch in "(\uff08\u3010["):
+        return value[:-1].rstrip()
+    return value
 
 
 def iso_date(text: str) -> str | None:

@@ -1,7 +1,8 @@
 r"""Settings files: the options of ``clean`` as TOML keys, checked, merged and printed.
 
 A settings file holds the long option names of ``clean IN OUT`` as keys
-(``threshold = 0.85``, ``corpus-min-docs = 0``, ``block-dedup = false``), either
+(``threshold = 0.85``, ``corpus-min-docs = 0``, ``block-dedup = false``) and the
+user's boilerplate rules as ``[[rules]]`` tables (see ``user_rules.py``), either
 at the top level of its own file (``clean --config FILE``) or in a
 ``[tool.cleaner]`` table of ``pyproject.toml``. A flag given on the command line
 beats the file, and the file beats the built-in default.
@@ -35,13 +36,17 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - tomllib is in the standard library from 3.11
     import tomli as tomllib
 
+from .config import LineRule
 from .errors import UsageProblem
+from .user_rules import parse_rules
 
 PYPROJECT = "pyproject.toml"
 HEADER = (
     "# The effective settings of clean: use them with `clean --config FILE`,\n"
     "# or put them under [tool.cleaner] in pyproject.toml.\n"
 )
+# The key of the user's boilerplate rules: an array of tables, not an option.
+RULES_KEY = "rules"
 # The TOML basic-string escapes that have a short form.
 SHORT_ESCAPES = {
     '"': '\\"',
@@ -82,6 +87,7 @@ class LoadedSettings:
 
     source: str
     values: dict[str, Any]
+    rules: tuple[LineRule, ...] = ()
 
 
 def settings_from_options(
@@ -129,7 +135,7 @@ def parse_settings(
 
     >>> specs = (Setting("seed", "seed", int, (), 1),)
     >>> parse_settings("[tool.cleaner]\nseed = 7", "pyproject.toml", specs, False)
-    LoadedSettings(source='pyproject.toml [tool.cleaner]', values={'seed': 7})
+    LoadedSettings(source='pyproject.toml [tool.cleaner]', values={'seed': 7}, rules=())
     >>> parse_settings("[project]\nname = 'x'", "pyproject.toml", specs, False) is None
     True
     >>> parse_settings("sed = 7", "recipe.toml", specs, True)  # doctest: +ELLIPSIS
@@ -161,12 +167,16 @@ def parse_settings(
         return None
     by_key = {setting.key: setting for setting in settings}
     values = {}
+    rules: tuple[LineRule, ...] = ()
     for key, value in table.items():
+        if key == RULES_KEY:
+            rules = parse_rules(value, source)
+            continue
         setting = by_key.get(key)
         if setting is None:
             raise UsageProblem(_unknown_key_message(source, key, by_key))
         values[setting.name] = check_value(setting, value, source)
-    return LoadedSettings(source, values)
+    return LoadedSettings(source, values, rules)
 
 
 def check_value(setting: Setting, value: Any, source: str) -> Any:
@@ -298,5 +308,5 @@ def _unknown_key_message(source: str, key: str, by_key: Mapping[str, Setting]) -
         hint = f" (did you mean '{close[0]}'?)" if close else ""
     return (
         f"{source}: unknown setting {key!r}{hint}; the keys are the long option names "
-        f"of `clean`: {', '.join(by_key)}"
+        f"of `clean`: {', '.join(by_key)}; and [[{RULES_KEY}]] tables"
     )

@@ -97,7 +97,8 @@ def test_keep_longest_and_threshold_reach_the_dedup_stage(tmp_path):
 def test_corpus_frequent_lines_need_enough_documents(tmp_path):
     source = tmp_path / "in"
     source.mkdir()
-    footer = "\u7f51\u7ad9\u5730\u56fe \u8054\u7cfb\u6211\u4eec \u9690\u79c1\u58f0\u660e"  # 网站地图 联系我们 隐私声明
+    # 欢迎访问本站 请多提宝贵意见: a site line that no built-in rule knows
+    footer = "\u6b22\u8fce\u8bbf\u95ee\u672c\u7ad9 \u8bf7\u591a\u63d0\u5b9d\u8d35\u610f\u89c1"
     for index, path in enumerate(sorted(SEEDS.glob("*.txt"))):
         body = path.read_text(encoding="utf-8")
         (source / f"{index}.txt").write_text(body + "\n" + footer + "\n", encoding="utf-8")
@@ -206,7 +207,7 @@ def test_edge_lines_are_the_edges_of_the_normalized_text():
 def test_corpus_frequent_lines_are_counted_per_site(tmp_path):
     """A footer recurring on one site (folder) goes there; another site keeps the same line."""
     source = tmp_path / "in"
-    footer = "\u7f51\u7ad9\u5730\u56fe \u8054\u7cfb\u6211\u4eec \u9690\u79c1\u58f0\u660e"
+    footer = "\u6b22\u8fce\u8bbf\u95ee\u672c\u7ad9 \u8bf7\u591a\u63d0\u5b9d\u8d35\u610f\u89c1"
     seeds = sorted(SEEDS.glob("*.txt"))
     for site, count in (("site-a", 5), ("site-b", 4)):
         (source / site).mkdir(parents=True)

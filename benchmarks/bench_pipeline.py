@@ -25,7 +25,8 @@ from pathlib import Path
 
 from datasketch import MinHash
 
-from cleaner.boilerplate import strip_boilerplate
+from cleaner._workers import edge_lines
+from cleaner.boilerplate import corpus_candidate, line_key, strip_boilerplate
 from cleaner.data import CleanConfig, RawFile
 from cleaner.decode import decode_file
 from cleaner.dedup import find_duplicate_blocks, find_near_duplicates, paragraph_signatures
@@ -80,8 +81,15 @@ def stage_table(blobs: list[bytes]) -> list[tuple[str, float]]:
             for index, c in enumerate(cleaned):
                 (Path(folder) / f"{index}.txt").write_text(c.text, encoding="utf-8")
 
+    def scan() -> None:
+        # Pass 1 after decoding: the keys of the candidate lines among each text's edges.
+        for text in texts:
+            edges = edge_lines(text.split("\n"), CONFIG)
+            {line_key(e.strip()) for e in edges if corpus_candidate(e, CONFIG.boilerplate)}
+
     stages = [
         ("decode", lambda: [decode_file(raw) for raw in raws], megabytes),
+        ("pass 1 edge keys (after decode)", scan, megabytes),
         ("normalize", lambda: [normalize_text(t) for t in texts], megabytes),
         (
             "boilerplate",
@@ -91,6 +99,16 @@ def stage_table(blobs: list[bytes]) -> list[tuple[str, float]]:
         (
             "signatures (numpy)",
             lambda: [paragraph_signatures(s.lines, CONFIG.dedup) for s in stripped],
+            megabytes,
+        ),
+        (
+            "signatures (numpy, 32 documents a call, as pass 2)",
+            lambda: [
+                paragraph_signatures(
+                    [line for s in stripped[i : i + 32] for line in s.lines], CONFIG.dedup
+                )
+                for i in range(0, len(stripped), 32)
+            ],
             megabytes,
         ),
         (

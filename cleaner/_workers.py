@@ -28,7 +28,7 @@ from .data import (
     Stripped,
 )
 from .decode import decode_file
-from .dedup import DIGITS_RE, Signatures, paragraph_signatures
+from .dedup import DIGITS_RE, Signatures, documents_sharing_bands, paragraph_signatures
 from .document import finish_document, strip_document
 from .html import ExtractedPage, decode_html, extract_main_text
 from .normalize import normalize_line, normalize_text
@@ -193,12 +193,17 @@ def _prepare_file(index: int, rel_path: str) -> _Prepared | FileFailure:
     return _Prepared(index, printable_path(rel_path), document, normalized, stripped, page, size)
 
 
-def _finish_file(prepared: _Prepared, rows: Signatures) -> Processed | FileFailure:
+def _finish_file(
+    prepared: _Prepared, rows: Signatures, may_repeat: bool
+) -> Processed | FileFailure:
     """Pass 2, second half: block dedup, the staged text and the record, for one file."""
     state = _STATE["run"]
     document, config = prepared.document, state.config
-    cleaned = finish_document(document.text, prepared.normalized, prepared.stripped, rows, config)
-    cleaned = replace(cleaned, metadata=with_page_metadata(cleaned.metadata, prepared.page))
+    cleaned = finish_document(
+        document.text, prepared.normalized, prepared.stripped, rows, config, may_repeat
+    )
+    if prepared.page is not None:
+        cleaned = replace(cleaned, metadata=with_page_metadata(cleaned.metadata, prepared.page))
     if state.work_dir is not None:
         try:
             write_staged(Path(state.work_dir) / f"{prepared.index:09d}", cleaned.text)
@@ -225,10 +230,12 @@ def process_batch(batch: list[tuple[int, str]]) -> list[Processed | FileFailure]
     ready = [p for p in prepared if isinstance(p, _Prepared)]
     lines = [line for p in ready for line in p.stripped.lines]
     rows = paragraph_signatures(lines, dedup)
-    starts = np.cumsum([0] + [len(p.stripped.lines) for p in ready])
-    own = {id(p): rows[starts[k] : starts[k + 1]] for k, p in enumerate(ready)}
+    counts = [len(p.stripped.lines) for p in ready]
+    starts = np.cumsum([0] + counts)
+    shared = documents_sharing_bands(rows, counts, dedup)
+    own = {id(p): (rows[starts[k] : starts[k + 1]], shared[k]) for k, p in enumerate(ready)}
     return [
-        _guarded(item.name, _finish_file, item, own[id(item)])
+        _guarded(item.name, _finish_file, item, *own[id(item)])
         if isinstance(item, _Prepared)
         else item
         for item in prepared

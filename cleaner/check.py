@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Literal
 
 from .data import CleanConfig, CleanReport
-from .pipeline import Progress, check_paths, clean_corpus
+from .engine import Progress
+from .pipeline import check_paths, clean_corpus
 from .report import build_report, render_html
 from .report_html import REPORT_HTML
 from .report_markdown import cell, render_markdown_data, table

@@ -32,6 +32,7 @@ from .data import (
     NormalizeConfig,
 )
 from .decode import decode_file
+from .engine import ENGINES
 from .pipeline import clean_corpus, clean_text
 from .read import read_stdin
 from .report import render_summary
@@ -49,6 +50,7 @@ Examples:
   clean crawl/ out/ --glob '**/*.text'  choose other files
   clean crawl/ out/ --format jsonl      write out/corpus.jsonl instead of a tree
   clean crawl/ out/ --jobs 1            one process (the result is the same)
+  clean crawl/ out/ --engine ray        on Ray (--ray-address ADDR joins a cluster)
   clean page.txt out/                   clean one file
   clean - < page.txt > page.clean.txt   filter standard input to standard output
   clean crawl/ out/ --config a.toml     settings from a TOML file (flags override it)
@@ -322,6 +324,22 @@ def cli() -> None:
     help="Keep OUT/.cleaner-manifest.json and skip files an earlier --resume run wrote "
     "from the same input with the same settings (the result is the same).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="Where the stages run: this machine's processes, or a Ray cluster "
+    "(pip install 'cleaner[ray]'; IN and OUT on storage every node sees). "
+    "The output is the same.",
+)
+@click.option(
+    "--ray-address",
+    metavar="ADDR",
+    default=None,
+    help="Ray cluster to join with --engine ray, e.g. ray://head:10001 or auto "
+    "[default: start Ray on this machine with --jobs CPUs].",
+)
 def run(
     input_path: str | None,
     output_dir: str | None,
@@ -329,6 +347,8 @@ def run(
     progress: bool | None,
     jobs: int | None,
     resume: bool,
+    engine: str,
+    ray_address: str | None,
     **options: Any,
 ) -> None:
     """Clean scraped Chinese web text in IN into a deduplicated corpus in OUT (the default command).
@@ -350,12 +370,21 @@ def run(
         sys.exit(_clean_stdin(config, quiet))
     if output_dir is None:
         raise click.UsageError("missing OUT: the directory the cleaned corpus is written to")
+    if ray_address and engine != "ray":
+        raise click.UsageError("--ray-address needs --engine ray")
     bar = progress_bar(progress, quiet)
     started = time.perf_counter()
     try:
         with click_errors():
             report = clean_corpus(
-                Path(input_path), Path(output_dir), config, progress=bar, jobs=jobs, resume=resume
+                Path(input_path),
+                Path(output_dir),
+                config,
+                progress=bar,
+                jobs=jobs,
+                resume=resume,
+                engine=engine,
+                ray_address=ray_address,
             )
     finally:
         if bar:

@@ -8,7 +8,7 @@ their figures are "same template" and stay when numbers matter.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -30,7 +30,7 @@ def find_document_clusters(
     reports = [p.report for p in processed]
     exact = None
     if work_dir is not None:
-        exact = _exact_jaccard([texts[index] for index, _, _ in entries], config)
+        exact = exact_jaccard_reader([texts[index] for index, _, _ in entries], config)
     clusters = find_near_duplicates(
         [r.doc_id for r in reports],
         [p.signature for p in processed],
@@ -38,6 +38,17 @@ def find_document_clusters(
         config.dedup,
         exact,
     )
+    return mark_templates(clusters, processed, config)
+
+
+def mark_templates(
+    clusters: Sequence[DuplicateCluster], processed: Sequence[Processed], config: CleanConfig
+) -> tuple[DuplicateCluster, ...]:
+    """Mark members that differ from the kept document only in their figures.
+
+    With ``numbers_matter`` they move to ``same_template`` and are written: next
+    year's report from the same template is a different document.
+    """
     masked = {p.report.doc_id: (p.masked_key, p.text_key) for p in processed}
 
     def only_figures_differ(first: str, second: str) -> bool:
@@ -52,7 +63,6 @@ def find_document_clusters(
         ]
         templates: list[ClusterMember] = []
         if config.dedup.numbers_matter:
-            # Same template, other figures: a different document (next year's report).
             templates = [m for m in members if m.differs_only_in_numbers]
             members = [m for m in members if not m.differs_only_in_numbers]
         result.append(DuplicateCluster(cluster.kept, tuple(members), tuple(templates)))
@@ -63,7 +73,7 @@ def find_document_clusters(
 EXACT_CACHE_DOCUMENTS = 256
 
 
-def _exact_jaccard(paths: list[Path], config: CleanConfig) -> Callable[[int, int], float]:
+def exact_jaccard_reader(paths: list[Path], config: CleanConfig) -> Callable[[int, int], float]:
     """Return the exact Jaccard similarity of two documents, read back from their files."""
     cache: dict[int, set[str]] = {}
 

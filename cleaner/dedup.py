@@ -28,6 +28,10 @@ MINHASH_SCHEME = "affine32"
 # Above this many characters a paragraph is compared by its estimate alone: its
 # shingle set would cost more memory than the comparison is worth.
 EXACT_MAX_CHARS = 20_000
+# Odd constants (golden ratio, MurmurHash3) that spread document and band numbers
+# over 64 bits before they are mixed into band keys.
+_OWNER_MIX = 0x9E3779B97F4A7C15
+_BAND_MIX = 0xC2B2AE3D27D4EB4F
 Signature = npt.NDArray[np.uint32]
 Signatures = npt.NDArray[np.uint32]  # one signature a row
 
@@ -72,7 +76,8 @@ def jaccard(first: set[str], second: set[str]) -> float:
     """
     if not first and not second:
         return 1.0
-    return len(first & second) / len(first | second)
+    shared = len(first & second)  # the union's size follows; building it cost as much again
+    return shared / (len(first) + len(second) - shared)
 
 
 # datasketch 2 names its hashing schemes; fixing ours keeps signatures (and so the
@@ -111,12 +116,60 @@ def document_signature(rows: Signatures) -> Signature | None:
     return None if bool(minhash.is_empty(merged[None])[0]) else merged
 
 
+def shares_a_band(keys: npt.NDArray[np.uint64]) -> bool:
+    """Tell whether any two rows of band keys (one row a paragraph) agree in some band.
+
+    A vectorized check that saves the per-paragraph candidate loop of a
+    document with no repeated paragraph, which is most documents.
+
+    >>> shares_a_band(np.array([[1, 2], [3, 2]], np.uint64))
+    True
+    >>> shares_a_band(np.array([[1, 2], [2, 1]], np.uint64))
+    False
+    """
+    if len(keys) < 2:
+        return False
+    ordered = np.sort(keys, axis=0)
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
+def documents_sharing_bands(
+    rows: Signatures, counts: Sequence[int], config: DedupConfig
+) -> list[bool]:
+    """Tell, per document of a batch, whether two of its paragraphs may share an LSH band.
+
+    ``rows`` are the paragraph signatures of the batch, ``counts[i]`` of them for
+    document ``i``, in order. Only a document that shares a band can hold a
+    repeated block (equal texts share every band), so the others skip
+    ``find_duplicate_blocks``. Each band key is mixed with its band and its
+    document, and the batch sorted once: equal mixed keys mark both documents
+    (a collision of the mixing only sends a document down the exact path).
+    Per document, the band keys cost more than its block dedup.
+    """
+    shared = np.zeros(len(counts), dtype=bool)
+    if sum(counts) < 2:
+        return [False] * len(counts)
+    keys = lsh.band_keys(rows, lsh.choose_banding(config.jaccard_threshold, config.num_perm))
+    owners = np.repeat(np.arange(len(counts), dtype=np.uint64), counts)
+    bands = np.arange(keys.shape[1], dtype=np.uint64)
+    mixed = keys ^ (owners[:, None] * np.uint64(_OWNER_MIX)) ^ (bands * np.uint64(_BAND_MIX))
+    ordered = np.sort(mixed, axis=None)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    if len(repeated):
+        hit = np.isin(mixed, repeated).any(axis=1)
+        shared[owners[hit].astype(np.int64)] = True
+    return [bool(flag) for flag in shared]
+
+
 def _match_paragraphs(
     paragraphs: Sequence[Line], config: DedupConfig, signatures: Signatures
 ) -> list[tuple[int, float] | None]:
     """For each paragraph, the earlier paragraph it repeats and how similar they are."""
     texts = [p.text for p in paragraphs]
     keys = lsh.band_keys(signatures, lsh.choose_banding(config.jaccard_threshold, config.num_perm))
+    if not shares_a_band(keys):
+        # No candidate at all (equal texts share every band): most documents.
+        return [None] * len(texts)
     sets: dict[int, set[str]] = {}
 
     def similarity(first: int, second: int) -> float:
@@ -229,17 +282,33 @@ def find_near_duplicates(
             return exact_jaccard(signed[first], signed[second])
 
     groups = lsh.find_clusters(matrix, config.jaccard_threshold, exact_jaccard=exact)
+    named = [[signed[member] for member in group] for group in groups]
+    return name_clusters(named, doc_ids, signatures.__getitem__, lengths, config)
+
+
+def name_clusters(
+    groups: Sequence[Sequence[int]],
+    doc_ids: Sequence[str],
+    signature_of: Callable[[int], Signature | None],
+    lengths: Sequence[int],
+    config: DedupConfig,
+) -> tuple[DuplicateCluster, ...]:
+    """Turn groups of positions (each sorted, groups by first member) into clusters.
+
+    Picks the document each cluster keeps (the first, or the longest) and the
+    estimated similarity of every other member to it. Every engine ends here, so
+    the same groups give the same clusters wherever they were found.
+    """
     clusters = []
-    for group in groups:
-        members = [signed[member] for member in group]
+    for members in groups:
         kept = members[0]
         if config.keep == "longest":
             kept = max(members, key=lambda i: (lengths[i], -i))
-        kept_signature = signatures[kept]
+        kept_signature = signature_of(kept)
         assert kept_signature is not None  # only signed documents are ever grouped
         dropped = []
         for position in members:
-            other = signatures[position]
+            other = signature_of(position)
             if position != kept and other is not None:
                 estimate = minhash.estimate_jaccard(kept_signature, other)
                 dropped.append(ClusterMember(doc_ids[position], round(estimate, 3)))

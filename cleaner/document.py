@@ -6,10 +6,11 @@ corpus pipeline runs exactly this on every file.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from .boilerplate import strip_boilerplate
-from .data import CleanConfig, CleanedText, Normalized, Stripped
+from .data import CleanConfig, CleanedText, Line, Normalized, Removal, Stripped
 from .dedup import (
     Signatures,
     document_signature,
@@ -60,6 +61,7 @@ def finish_document(
     stripped: Stripped,
     rows: Signatures,
     config: CleanConfig,
+    may_repeat: bool = True,
 ) -> CleanedText:
     """Drop repeated blocks and assemble the result: the second half of ``clean_normalized``.
 
@@ -67,14 +69,21 @@ def finish_document(
     the caller so that a batch of documents is signed in one numpy pass (three
     times faster than document by document); block dedup compares them, and the
     document's signature is their minimum over the paragraphs it keeps.
+    ``may_repeat=False`` says no two paragraphs share a band (the batch checked),
+    so there is no repeated block to look for.
     """
     kept = stripped.lines
     blocks: tuple[Any, ...] = ()
     duplicate_removals: tuple[Any, ...] = ()
-    if config.dedup.blocks:
+    if config.dedup.blocks and may_repeat:
         before = {line.line_no: row for row, line in enumerate(kept)}
         kept, blocks, duplicate_removals = find_duplicate_blocks(kept, config.dedup, rows)
         rows = rows[[before[line.line_no] for line in kept]]
+        if duplicate_removals and config.boilerplate.enabled:
+            kept, again = strip_again(kept, config)
+            if again:
+                duplicate_removals += again
+                rows = paragraph_signatures(kept, config.dedup)
     removed = tuple(
         sorted(stripped.removed + duplicate_removals, key=lambda r: (r.line_no, r.partial))
     )
@@ -91,3 +100,22 @@ def finish_document(
         warnings=find_quality_warnings(kept),
         signature=document_signature(rows),
     )
+
+
+def strip_again(
+    kept: tuple[Line, ...], config: CleanConfig
+) -> tuple[tuple[Line, ...], tuple[Removal, ...]]:
+    """Strip the lines left after block dedup once more, as a second cleaning would.
+
+    Rules of place (a footer in the last lines, a menu at the edge) see the page
+    without the repeated block: the lines of the first copy of an article
+    printed twice are the tail now. Returns the lines that stay and the new
+    removals, numbered as in the input.
+    """
+    again = strip_boilerplate([line.text for line in kept], config.boilerplate)
+    if not again.removed:
+        return kept, ()
+    numbers = [line.line_no for line in kept]
+    lines = tuple(replace(line, line_no=numbers[line.line_no - 1]) for line in again.lines)
+    removals = tuple(replace(r, line_no=numbers[r.line_no - 1]) for r in again.removed)
+    return lines, removals

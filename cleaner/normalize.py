@@ -131,7 +131,9 @@ def normalize_line(line: str, config: NormalizeConfig = DEFAULT_CONFIG) -> str:
     >>> normalize_line("DRG 付费", NormalizeConfig(cjk_spacing="keep"))
     'DRG 付费'
     """
-    return normalize_text(line, config).text
+    if "\n" in line:
+        return normalize_text(line, config).text
+    return _normalize_counted(line, config, {})
 
 
 def normalize_text(text: str, config: NormalizeConfig = DEFAULT_CONFIG) -> Normalized:
@@ -146,7 +148,12 @@ def normalize_text(text: str, config: NormalizeConfig = DEFAULT_CONFIG) -> Norma
     {'fullwidth-alnum': 4, 'digit-cjk-spacing': 1, 'odd-whitespace': 4}
     """
     counts: dict[str, int] = {}
-    lines = [_normalize_counted(line, config, counts) for line in text.split("\n")]
+    trigger = TRIGGER_RES[config.punctuation].search
+    # Most lines trigger no rule; testing here saves a call per line.
+    lines = [
+        _normalize_counted(line, config, counts) if trigger(line) else line
+        for line in text.split("\n")
+    ]
     return Normalized(text="\n".join(lines), rule_counts=counts)
 
 

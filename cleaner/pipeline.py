@@ -15,22 +15,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ._parallel import default_jobs, map_ordered
-from ._workers import (
-    RunState,
-    init_worker,
-    is_html,
-    process_batch,
-    scan_guarded,
-    site_of,
-)
-from .clusters import find_document_clusters
+from ._parallel import default_jobs
+from ._workers import RunState, is_html
 from .data import (
     CleanConfig,
     CleanReport,
@@ -39,6 +29,7 @@ from .data import (
     IndexDuplicate,
 )
 from .document import clean_text as clean_text
+from .engine import ENGINES, RAY_INSTALL_HINT, EdgeCounts, Engine, LocalEngine, Progress
 from .errors import OutputError, UsageProblem
 from .html import INSTALL_HINT, extraction_available
 from .incremental import add_to_index, deduplicate_with_index
@@ -69,10 +60,6 @@ from .write import (
     write_json_atomic,
 )
 
-# progress(stage, done, total): called after each file of a stage.
-Progress = Callable[[str, int, int], None]
-# Files cleaned per worker call: their paragraphs are signed in one numpy pass.
-BATCH_FILES = 32
 RESERVED_OUTPUT_NAMES = frozenset({REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML, CORPUS_JSONL})
 
 
@@ -96,22 +83,9 @@ def check_paths(input_path: Path, output_dir: Path) -> None:
 # --------------------------------------------------------------------------- the run
 
 
-def _with_progress(
-    items: Iterable[Any], stage: str, total: int, progress: Progress | None
-) -> Iterator[Any]:
-    for done, item in enumerate(items, start=1):
-        if progress:
-            progress(stage, done, total)
-        yield item
-
-
 def _frequent_lines(
-    rel_paths: list[str],
-    state: RunState,
-    jobs: int,
-    progress: Progress | None,
-    known: dict[str, list[int]],
-) -> tuple[dict[str, frozenset[int]], dict[str, FileFailure], dict[str, list[int]]]:
+    rel_paths: list[str], state: RunState, engine: Engine, known: dict[str, list[int]]
+) -> EdgeCounts:
     """Pass 1: count edge lines per site; return each site's frequent keys and the failures.
 
     A site is the folder a file is in (crawls keep a site per folder): a footer
@@ -121,27 +95,8 @@ def _frequent_lines(
     """
     minimum = state.config.boilerplate.corpus_min_docs
     if not state.config.boilerplate.enabled or minimum == 0 or len(rel_paths) < minimum:
-        return {}, {}, {}
-    counts: Counter[tuple[str, int]] = Counter()
-    failures: dict[str, FileFailure] = {}
-    edges = {rel_path: known[rel_path] for rel_path in rel_paths if rel_path in known}
-    unread = [rel_path for rel_path in rel_paths if rel_path not in known]
-    results = map_ordered(scan_guarded, unread, jobs, init_worker, (state,))
-    for rel_path, keys in zip(
-        unread, _with_progress(results, "scan", len(unread), progress), strict=True
-    ):
-        if isinstance(keys, FileFailure):
-            failures[rel_path] = keys
-        else:
-            edges[rel_path] = sorted(keys)
-    for rel_path, keys in edges.items():
-        site = site_of(rel_path)
-        counts.update((site, key) for key in keys)
-    frequent: dict[str, set[int]] = {}
-    for (site, key), count in counts.items():
-        if count >= minimum:
-            frequent.setdefault(site, set()).add(key)
-    return {site: frozenset(keys) for site, keys in frequent.items()}, failures, edges
+        return EdgeCounts({}, {}, {})
+    return engine.count_edges(rel_paths, state, known)
 
 
 def _place_outputs(
@@ -197,13 +152,16 @@ def clean_corpus(
     progress: Progress | None = None,
     jobs: int | None = None,
     resume: bool = False,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> CleanReport:
     """Clean every matching file under ``input_path`` into ``output_dir``; return the report.
 
     ``input_path`` may be a directory (walked recursively with ``config.glob``) or
     one file. With ``output_dir=None`` nothing is written (an analysis, as
     ``clean check`` does). ``jobs`` processes share the work (default: every
-    core); the result is the same for any number. Files that cannot be read or
+    core); the result is the same for any number, and on ``engine="ray"`` (a Ray
+    cluster at ``ray_address``, or one started on this machine). Files that cannot be read or
     decoded are skipped and listed in the report; the input is never written to.
 
     Raises:
@@ -232,6 +190,7 @@ def clean_corpus(
     if clash:
         raise UsageProblem(f"input file {clash[0]} has the name of an output file of this tool")
     jobs = jobs or default_jobs()
+    runner = _start_engine(engine, ray_address, jobs, progress, config, resume)
     root = input_path if input_path.is_dir() else input_path.parent
     work_dir = Path(output_dir) / WORK_DIR if output_dir is not None else None
     if work_dir is not None:
@@ -245,12 +204,34 @@ def clean_corpus(
                 f"{error.strerror or error}; choose a writable directory"
             ) from error
     try:
-        return _run(
-            rel_paths, passed_over, root, output_dir, work_dir, config, progress, jobs, resume
-        )
+        return _run(rel_paths, passed_over, root, output_dir, work_dir, config, runner, resume)
     finally:
+        runner.close()
         if work_dir is not None:
             shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _start_engine(
+    name: str,
+    ray_address: str | None,
+    jobs: int,
+    progress: Progress | None,
+    config: CleanConfig,
+    resume: bool,
+) -> Engine:
+    """Return the engine a run asked for, or say why it cannot run there."""
+    if name not in ENGINES:
+        raise UsageProblem(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    if name == "local":
+        return LocalEngine(jobs, progress)
+    if resume or config.index_path:
+        option = "--resume" if resume else "--index"
+        raise UsageProblem(f"{option} runs on the local engine only; drop it or --engine ray")
+    try:
+        from .engine_ray import start_ray_engine  # only runs that ask for Ray import it
+    except ImportError as error:
+        raise UsageProblem(RAY_INSTALL_HINT) from error
+    return start_ray_engine(ray_address, jobs, progress)
 
 
 def _run(
@@ -260,8 +241,7 @@ def _run(
     output_dir: str | Path | None,
     work_dir: Path | None,
     config: CleanConfig,
-    progress: Progress | None,
-    jobs: int,
+    engine: Engine,
     resume: bool = False,
 ) -> CleanReport:
     state = RunState(str(root), config, {}, str(work_dir) if work_dir else None)
@@ -282,7 +262,8 @@ def _run(
         if (entry := remembered.get(path_key(rel))) is not None and entry.stamp == stamps.get(rel)
     }
     known = {rel: entry.edge_keys for rel, entry in unchanged.items()}
-    frequent, failed, edges = _frequent_lines(rel_paths, state, jobs, progress, known)
+    counted = _frequent_lines(rel_paths, state, engine, known)
+    frequent, failed, edges = counted.frequent, counted.failures, counted.edges
     state = replace(state, frequent=frequent)
     reused: dict[str, Entry] = {}
     if out is not None and frequent_key(frequent) == old_frequent:
@@ -295,15 +276,7 @@ def _run(
     failures = [replace(f, rel_path=printable_path(f.rel_path)) for f in passed_over]
     failures += failed.values()
     entries = [(i, rel, reused[rel].processed) for i, rel in enumerate(rel_paths) if rel in reused]
-    batches = [todo[i : i + BATCH_FILES] for i in range(0, len(todo), BATCH_FILES)]
-    results = (
-        result
-        for batch in map_ordered(process_batch, batches, jobs, init_worker, (state,), 1)
-        for result in batch
-    )
-    for (index, rel_path), result in zip(
-        todo, _with_progress(results, "clean", len(todo), progress), strict=True
-    ):
+    for (index, rel_path), result in zip(todo, engine.clean_files(todo, state), strict=True):
         if isinstance(result, FileFailure):
             failures.append(result)
         else:
@@ -322,7 +295,7 @@ def _run(
             config.index_path, processed, config.dedup
         )
     else:
-        clusters = find_document_clusters(entries, config, work_dir, texts)
+        clusters = engine.document_clusters(entries, config, work_dir, texts)
     dropped = {member.doc_id for cluster in clusters for member in cluster.dropped}
     dropped |= {duplicate.doc_id for duplicate in from_index}
     files = [

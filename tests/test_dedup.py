@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from cleaner.data import DedupConfig, Line
 from cleaner.dedup import (
     differ_only_in_numbers,
+    documents_sharing_bands,
     find_duplicate_blocks,
     find_near_duplicates,
     jaccard,
+    paragraph_signatures,
     shingle_set,
     signature,
 )
@@ -145,3 +147,34 @@ def test_exact_check_stops_a_lucky_estimate():
         ["a", "b"], signatures, [1, 1], CONFIG, exact_jaccard=lambda i, j: 0.5
     )
     assert never == ()
+
+
+def test_batch_band_check_flags_every_document_with_a_repeat():
+    """A document the batch check passes over must have no repeated block to find."""
+    rng = random.Random(3)
+    pool = seed_paragraphs("003") + seed_paragraphs("004")
+    documents = []
+    for _ in range(40):
+        texts = rng.sample(pool, rng.randrange(0, 6))
+        if texts and rng.random() < 0.4:  # a repeat, exact or edited
+            texts.append(_mutate(rng.choice(texts), rng, rng.randrange(0, 3)))
+        if rng.random() < 0.2:
+            texts += ["", ""]  # empty paragraphs share every band
+        documents.append(paragraphs_of(texts))
+    documents.append(paragraphs_of(pool[:3]))  # shared only across documents
+    documents.append(paragraphs_of(pool[:3]))
+    rows = paragraph_signatures([p for d in documents for p in d], CONFIG)
+    flags = documents_sharing_bands(rows, [len(d) for d in documents], CONFIG)
+    assert len(flags) == len(documents)
+    for document, flag in zip(documents, flags, strict=True):
+        _, blocks, removals = find_duplicate_blocks(document, CONFIG)
+        if not flag:
+            assert blocks == () and removals == ()
+    assert flags[-1] is False and flags[-2] is False
+    assert any(flags)
+
+
+def test_batch_band_check_of_nothing():
+    empty = paragraph_signatures([], CONFIG)
+    assert documents_sharing_bands(empty, [], CONFIG) == []
+    assert documents_sharing_bands(empty, [0, 0], CONFIG) == [False, False]

@@ -1,0 +1,141 @@
+"""Where the stages of a corpus run execute: this machine's processes, or a Ray cluster.
+
+The engine decides where code runs, never what it computes: every engine calls
+the same stage functions (``_workers.scan_guarded``, ``_workers.process_batch``,
+``dedup.name_clusters``), so a run gives the same bytes on any engine and any
+number of processes. An engine does three things for ``pipeline``: count the
+edge lines of every file per site (pass 1), clean the files (pass 2), and find
+the near-duplicate clusters among the cleaned documents.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from ._parallel import map_ordered
+from ._workers import Processed, RunState, init_worker, process_batch, scan_guarded, site_of
+from .clusters import find_document_clusters
+from .data import CleanConfig, DuplicateCluster, FileFailure
+
+# progress(stage, done, total): called after each file of a stage.
+Progress = Callable[[str, int, int], None]
+# Files cleaned per worker call: their paragraphs are signed in one numpy pass.
+BATCH_FILES = 32
+ENGINES = ("local", "ray")
+RAY_INSTALL_HINT = "--engine ray needs Ray Data: pip install 'cleaner[ray]'"
+
+
+@dataclass(frozen=True, slots=True)
+class EdgeCounts:
+    """Pass 1's result: each site's frequent edge-line keys, the failures, each file's keys."""
+
+    frequent: dict[str, frozenset[int]]
+    failures: dict[str, FileFailure]
+    edges: dict[str, list[int]]
+
+
+class Engine(Protocol):
+    """What ``pipeline`` asks of an engine."""
+
+    def count_edges(
+        self, rel_paths: list[str], state: RunState, known: dict[str, list[int]]
+    ) -> EdgeCounts:
+        """Pass 1: the keys of the edge lines found in at least ``corpus_min_docs`` files of a site.
+
+        ``known`` gives the keys of files not read again (a resumed run).
+        """
+
+    def clean_files(
+        self, todo: list[tuple[int, str]], state: RunState
+    ) -> Iterator[Processed | FileFailure]:
+        """Pass 2: clean each (index, path), results in the order of ``todo``."""
+
+    def document_clusters(
+        self,
+        entries: list[tuple[int, str, Processed]],
+        config: CleanConfig,
+        work_dir: Path | None,
+        texts: dict[int, Path],
+    ) -> tuple[DuplicateCluster, ...]:
+        """Return the near-duplicate clusters of the cleaned documents (``entries`` in order)."""
+
+    def close(self) -> None:
+        """Release what the engine started."""
+
+
+def frequent_keys(counts: Mapping[tuple[str, int], int], minimum: int) -> dict[str, frozenset[int]]:
+    """Return, per site, the keys counted in at least ``minimum`` files."""
+    frequent: dict[str, set[int]] = {}
+    for (site, key), count in counts.items():
+        if count >= minimum:
+            frequent.setdefault(site, set()).add(key)
+    return {site: frozenset(keys) for site, keys in frequent.items()}
+
+
+def _with_progress(
+    items: Iterable[Any], stage: str, total: int, progress: Progress | None
+) -> Iterator[Any]:
+    for done, item in enumerate(items, start=1):
+        if progress:
+            progress(stage, done, total)
+        yield item
+
+
+class LocalEngine:
+    """Run the stages on ``jobs`` processes of this machine (``jobs=1``: in this process)."""
+
+    def __init__(self, jobs: int, progress: Progress | None = None) -> None:
+        """Use ``jobs`` processes; ``progress`` hears about every file of each pass."""
+        self.jobs = jobs
+        self.progress = progress
+
+    def count_edges(
+        self, rel_paths: list[str], state: RunState, known: dict[str, list[int]]
+    ) -> EdgeCounts:
+        """Scan the files not in ``known`` on the pool, count the keys here."""
+        failures: dict[str, FileFailure] = {}
+        edges = {rel_path: known[rel_path] for rel_path in rel_paths if rel_path in known}
+        unread = [rel_path for rel_path in rel_paths if rel_path not in known]
+        results = map_ordered(scan_guarded, unread, self.jobs, init_worker, (state,))
+        for rel_path, keys in zip(
+            unread, _with_progress(results, "scan", len(unread), self.progress), strict=True
+        ):
+            if isinstance(keys, FileFailure):
+                failures[rel_path] = keys
+            else:
+                edges[rel_path] = sorted(keys)
+        counts: Counter[tuple[str, int]] = Counter()
+        for rel_path, keys in edges.items():
+            site = site_of(rel_path)
+            counts.update((site, key) for key in keys)
+        minimum = state.config.boilerplate.corpus_min_docs
+        return EdgeCounts(frequent_keys(counts, minimum), failures, edges)
+
+    def clean_files(
+        self, todo: list[tuple[int, str]], state: RunState
+    ) -> Iterator[Processed | FileFailure]:
+        """Clean batches of ``BATCH_FILES`` files on the pool, results in order."""
+        batches = [todo[i : i + BATCH_FILES] for i in range(0, len(todo), BATCH_FILES)]
+        results = (
+            result
+            for batch in map_ordered(process_batch, batches, self.jobs, init_worker, (state,), 1)
+            for result in batch
+        )
+        return _with_progress(results, "clean", len(todo), self.progress)
+
+    def document_clusters(
+        self,
+        entries: list[tuple[int, str, Processed]],
+        config: CleanConfig,
+        work_dir: Path | None,
+        texts: dict[int, Path],
+    ) -> tuple[DuplicateCluster, ...]:
+        """Cluster the signatures in this process (they are small records)."""
+        return find_document_clusters(entries, config, work_dir, texts)
+
+    def close(self) -> None:
+        """Nothing to release: each pass's pool ends with the pass."""

@@ -301,9 +301,9 @@ LINE_RULES: tuple[LineRule, ...] = (
         f"^(?:\u65f6\u95f4|\u65e5\u671f)\\s*{COLON}\\s*{DATE_RE.pattern}$",
         max_chars=40,
     ),
-    # Site footers. Registration numbers are never text, wherever they stand; the
-    # organizer and copyright lines only in the tail zone, because a notice in the
-    # body may name the organizer of an event ("主办单位：市文化局").
+    # Site footers. Registration numbers and copyright lines are never text,
+    # wherever they stand; organizer lines only in the tail zone, because a notice
+    # in the body may name the organizer of an event ("主办单位：市文化局").
     _rule(
         "footer",
         "registration-number",  # 京ICP备05060933号, 京公网安备11010502039414号, 网站标识码
@@ -322,8 +322,14 @@ LINE_RULES: tuple[LineRule, ...] = (
     ),
     _rule(
         "footer",
-        "copyright",  # 版权所有：… , Copyright © 2026 …
-        "^(?:\u7248\u6743\u6240\u6709|(?i:copyright)|\u00a9|\\([cC]\\))",
+        "copyright",  # 版权所有：… , Copyright © 2026 … (never how a sentence of text starts)
+        "^(?:\u7248\u6743\u6240\u6709|(?i:copyright\\b)|\u00a9)",
+        max_chars=200,
+    ),
+    _rule(
+        "footer",
+        "copyright-c",  # (c) 2026 …: in the body "(c)" opens a list item
+        "^\\([cC]\\)\\s*(?:19|20)\\d\\d",
         max_chars=200,
         where="tail",
     ),

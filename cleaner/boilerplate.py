@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -93,11 +93,7 @@ def strip_boilerplate(
     verdicts: dict[int, tuple[str, str]] = {}
     positions = line_positions(lines)
     if config.enabled:
-        verdicts = _line_verdicts(lines, positions, config, frequent_keys)
-        _keep_photo_story(lines, verdicts)
-        N.mark_breadcrumb_lines(lines, verdicts)
-        N.mark_related_tail(lines, verdicts)
-        N.mark_beside_boilerplate(lines, verdicts)
+        verdicts, positions = _settled_verdicts(lines, config, frequent_keys)
     title_index = N.find_title(lines, verdicts)
     # Attributions are cut before titles are compared, so a title repeated with
     # "（王 涛）" after it is still a repeat (and a second cleaning finds nothing).
@@ -125,20 +121,59 @@ def strip_boilerplate(
     return Stripped(tuple(kept), tuple(removed), metadata)
 
 
-def line_positions(lines: Sequence[str]) -> list[Position]:
+def line_positions(lines: Sequence[str], gone: frozenset[int] = frozenset()) -> list[Position]:
     """Return each line's place among the non-blank lines, from the top and the bottom.
+
+    Lines in ``gone`` (removed) are not counted, so a place is the one the line
+    has in the cleaned text.
 
     >>> [tuple(position) for position in line_positions(["a", "", "b"])]
     [(0, 1), (1, 1), (1, 0)]
+    >>> [tuple(position) for position in line_positions(["a", "x", "b"], frozenset({1}))]
+    [(0, 1), (1, 1), (1, 0)]
     """
-    total = sum(1 for line in lines if line.strip())
+    counted = [bool(line.strip()) and index not in gone for index, line in enumerate(lines)]
+    total = sum(counted)
     positions = []
     seen = 0
-    for line in lines:
-        blank = not line.strip()
-        positions.append(Position(seen, total - seen - (0 if blank else 1)))
-        seen += 0 if blank else 1
+    for counts in counted:
+        positions.append(Position(seen, total - seen - (1 if counts else 0)))
+        seen += 1 if counts else 0
     return positions
+
+
+def _settled_verdicts(
+    lines: Sequence[str], config: BoilerplateConfig, frequent_keys: frozenset[int]
+) -> tuple[dict[int, tuple[str, str]], list[Position]]:
+    """Judge the lines until the places the rules of place saw are the places that remain.
+
+    A footer rule looks at the last lines of the cleaned page, not of the
+    scraped one: otherwise a copyright line with breadcrumbs below it stays,
+    and a second cleaning (the breadcrumbs gone) removes it. Only lines whose
+    place moved within reach of a zone are judged again, so this costs little.
+    (Lines removed later, as title echoes or repeated blocks, still count.)
+    """
+    reach = max([R.EDGE_ZONE_LINES] + [rule.zone_lines for rule in (*R.LINE_RULES, *config.rules)])
+    judged: dict[int, tuple[str, str]] = {}
+    seen_at: list[Position | None] = [None] * len(lines)
+    verdicts: dict[int, tuple[str, str]] = {}
+    while True:
+        positions = line_positions(lines, frozenset(verdicts))
+        places = [Position(min(p.from_top, reach), min(p.from_bottom, reach)) for p in positions]
+        moved = [index for index, place in enumerate(places) if seen_at[index] != place]
+        if not moved:
+            return verdicts, positions
+        for index, verdict in _line_verdicts(lines, positions, config, frequent_keys, moved):
+            seen_at[index] = places[index]
+            if verdict:
+                judged[index] = verdict
+            else:
+                judged.pop(index, None)
+        verdicts = dict(judged)
+        _keep_photo_story(lines, verdicts)
+        N.mark_breadcrumb_lines(lines, verdicts)
+        N.mark_related_tail(lines, verdicts)
+        N.mark_beside_boilerplate(lines, verdicts)
 
 
 def _line_verdicts(
@@ -146,23 +181,22 @@ def _line_verdicts(
     positions: Sequence[Position],
     config: BoilerplateConfig,
     frequent_keys: frozenset[int],
-) -> dict[int, tuple[str, str]]:
-    """Judge every line on its own (and by its place in the page)."""
-    verdicts: dict[int, tuple[str, str]] = {}
+    indices: Sequence[int],
+) -> Iterator[tuple[int, tuple[str, str] | None]]:
+    """Judge the lines at ``indices`` on their own (and by their place in the page)."""
     zone = edge_zone(lines, config.corpus_zone_lines) if frequent_keys else frozenset()
     # The first line is where the title stands; a title many documents share
     # ("政府工作报告") is still their title.
     zone -= {min(zone, default=-1)}
-    for index, line in enumerate(lines):
+    for index in indices:
+        line = lines[index]
         frequent = frequent_keys if index in zone else frozenset()
         verdict = classify_line(line, frequent, config, positions[index])
         if verdict and verdict[0] == "corpus-frequent" and _inside_sentence(lines, index):
             verdict = None
         if verdict == DECORATION and _is_footnote_mark(lines, index):
             verdict = None
-        if verdict:
-            verdicts[index] = verdict
-    return verdicts
+        yield index, verdict
 
 
 def _cut_attributions(
@@ -285,8 +319,12 @@ def _keep_photo_story(lines: Sequence[str], verdicts: dict[int, tuple[str, str]]
 
 
 def _is_footnote_mark(lines: Sequence[str], index: int) -> bool:
-    """Tell whether a lone "↑" is a footnote's back-link: a note (a sentence) follows it."""
-    return lines[index].strip() in R.FOOTNOTE_MARKS and is_sentence(N.next_text(lines, index, 1))
+    """Tell whether a line is a lone "↑" or "^", a footnote's back-link (Wikisource notes).
+
+    Always kept: judging it by the note after it made a second cleaning differ
+    from the first once a repeated note was removed.
+    """
+    return lines[index].strip() in R.FOOTNOTE_MARKS
 
 
 def _is_decoration(text: str) -> bool:

@@ -165,11 +165,11 @@ def test_editor_field_beside_a_source_line_is_a_byline():
     assert result.metadata.site is None  # the bracket is not a site name
 
 
-def test_footnote_back_links_are_kept_before_their_notes():
-    # ↑ / 為代表大會之誤，下同。 (Wikisource endnotes)
+def test_footnote_back_links_are_kept_whatever_follows_them():
+    # ↑ / 為代表大會之誤，下同。 (Wikisource endnotes); other symbol lines still go.
     note = "\u70ba\u4ee3\u8868\u5927\u6703\u4e4b\u8aa4\uff0c\u4e0b\u540c\u3002"
-    lines = ["\u6807\u9898", SENTENCE, "\u2191", note, "\u2191", note + "2"]
-    assert removed(lines) == {5: "decoration"}
+    lines = ["\u6807\u9898", SENTENCE, "\u2191", note, "^", note + "2", "\u2191", "\u00b7\u00b7"]
+    assert removed(lines) == {8: "decoration"}
 
 
 @pytest.mark.parametrize(

@@ -213,7 +213,9 @@ def test_corpus_frequent_lines_are_counted_per_site(tmp_path):
         (source / site).mkdir(parents=True)
         for index in range(count):
             body = seeds[index].read_text(encoding="utf-8").replace("2021", str(1990 + index))
-            (source / site / f"{index}.txt").write_text(body + "\n" + footer + "\n", encoding="utf-8")
+            (source / site / f"{index}.txt").write_text(
+                body + "\n" + footer + "\n", encoding="utf-8"
+            )
     report = clean_corpus(source, tmp_path / "out", CleanConfig(dedup=DedupConfig(documents=False)))
     for file in report.files:
         categories = {r.category for r in file.removed if r.text == footer}

@@ -219,8 +219,11 @@ class RayEngine:
         if not config.dedup.documents or len(entries) < 2 or self.cleaned is None:
             return ()
         num_perm = config.dedup.num_perm
+        shards = _ray_graph.shards(self.partitions)
         signed = self.cleaned.map_batches(
-            _ray_graph.signed_rows, batch_format="pyarrow", fn_kwargs={"num_perm": num_perm}
+            _ray_graph.signed_rows,
+            batch_format="pyarrow",
+            fn_kwargs={"num_perm": num_perm, "shards": shards},
         ).materialize()
         edges = _ray_graph.duplicate_edges(
             signed, config, str(work_dir) if work_dir else None, self.partitions

@@ -139,7 +139,7 @@ def band_keys(signature_array: Signatures, banding: Banding) -> npt.NDArray[np.u
     return keys
 
 
-def _pairs_in_runs(
+def pairs_in_runs(
     order: npt.NDArray[np.int64], run_starts: npt.NDArray[np.int64], total: int
 ) -> Pairs:
     """Return every pair of ``order`` entries that fall in the same run (as index pairs)."""
@@ -175,7 +175,7 @@ def candidate_pairs(
         run_starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
         sizes = np.diff(np.append(run_starts, len(ordered)))
         if np.any(sizes > 1):
-            found.append(_pairs_in_runs(names[order], run_starts, len(ordered)))
+            found.append(pairs_in_runs(names[order], run_starts, len(ordered)))
     return np.unique(np.concatenate(found).astype(np.int64), axis=0)
 
 

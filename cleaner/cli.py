@@ -146,7 +146,8 @@ CONFIG_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         {
             "type": int,
             "default": 30,
-            "help": "Shortest repeated run of paragraphs removed as a duplicated block.",
+            "help": "Shortest repeated run of paragraphs removed as a duplicated block "
+            "(a single paragraph: twice as long).",
         },
     ),
     (

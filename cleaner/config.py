@@ -157,9 +157,9 @@ class DedupConfig:
         num_perm: number of MinHash permutations (precision of the estimate).
         seed: MinHash seed; fixed so runs are reproducible.
         keep: which document of a duplicate cluster is written.
-        min_block_chars: a repeated paragraph shorter than this is only removed when
-            it sits inside a run of longer repeated paragraphs (a lone repeated
-            heading is not a duplicated block).
+        min_block_chars: a repeated run of paragraphs shorter than this stays (a
+            lone repeated heading is not a duplicated block); a single repeated
+            paragraph must be twice as long (a slogan quoted twice stays).
         numbers_matter: documents equal except for their figures (yearly reports
             from one template) are reported as "same template" but both kept;
             False drops them like any near-duplicate.

@@ -28,6 +28,9 @@ MINHASH_SCHEME = "affine32"
 # Above this many characters a paragraph is compared by its estimate alone: its
 # shingle set would cost more memory than the comparison is worth.
 EXACT_MAX_CHARS = 20_000
+# A repeated single paragraph is a duplicated block from this many times
+# min_block_chars (see find_duplicate_blocks).
+SINGLE_PARAGRAPH_FACTOR = 2
 # Odd constants (golden ratio, MurmurHash3) that spread document and band numbers
 # over 64 bits before they are mixed into band keys.
 _OWNER_MIX = 0x9E3779B97F4A7C15
@@ -211,7 +214,10 @@ def find_duplicate_blocks(
     """Remove runs of paragraphs that repeat earlier paragraphs of the same document.
 
     The first copy stays. A run shorter than ``config.min_block_chars`` is kept:
-    a heading that happens to recur is not a duplicated block.
+    a heading that happens to recur is not a duplicated block. A single
+    paragraph must be ``SINGLE_PARAGRAPH_FACTOR`` times as long: a speech quotes
+    a slogan twice ("要团结，不要分裂；要光明正大，不要搞阴谋诡计", 38 characters),
+    while a page that repeats itself repeats longer text.
 
     Returns:
         The kept paragraphs, the duplicated blocks found, and one removal per
@@ -232,7 +238,8 @@ def find_duplicate_blocks(
         while end < len(paragraphs) and matches[end] is not None:
             end += 1
         run = range(position, end)
-        if sum(len(paragraphs[i].text) for i in run) >= config.min_block_chars:
+        needed = config.min_block_chars * (SINGLE_PARAGRAPH_FACTOR if len(run) == 1 else 1)
+        if sum(len(paragraphs[i].text) for i in run) >= needed:
             pairs = [m for m in matches[position:end] if m is not None]
             originals = [paragraphs[original].line_no for original, _ in pairs]
             similarity = sum(sim for _, sim in pairs) / len(pairs)

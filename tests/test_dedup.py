@@ -178,3 +178,54 @@ def test_batch_band_check_of_nothing():
     empty = paragraph_signatures([], CONFIG)
     assert documents_sharing_bands(empty, [], CONFIG) == []
     assert documents_sharing_bands(empty, [0, 0], CONFIG) == [False, False]
+
+
+# 要搞马克思主义，不要搞修正主义；要团结，不要分裂；要光明正大，不要搞阴谋诡计 (38 characters)
+SLOGAN = (
+    "\u8981\u641e\u9a6c\u514b\u601d\u4e3b\u4e49\uff0c\u4e0d\u8981\u641e\u4fee\u6b63"
+    "\u4e3b\u4e49\uff1b\u8981\u56e2\u7ed3\uff0c\u4e0d\u8981\u5206\u88c2\uff1b\u8981"
+    "\u5149\u660e\u6b63\u5927\uff0c\u4e0d\u8981\u641e\u9634\u8c0b\u8be1\u8ba1"
+)
+# 全市城乡居民医保参保人数达714.9万人，参保率稳定在95%以上，群众看病就医负担进一步减轻。
+# 全年结算住院费用48.1亿元，基金运行平稳。
+LEAD = (
+    "\u5168\u5e02\u57ce\u4e61\u5c45\u6c11\u533b\u4fdd\u53c2\u4fdd\u4eba\u6570"
+    "\u8fbe714.9\u4e07\u4eba\uff0c\u53c2\u4fdd\u7387\u7a33\u5b9a\u572895%\u4ee5"
+    "\u4e0a\uff0c\u7fa4\u4f17\u770b\u75c5\u5c31\u533b\u8d1f\u62c5\u8fdb\u4e00"
+    "\u6b65\u51cf\u8f7b\u3002"
+    "\u5168\u5e74\u7ed3\u7b97\u4f4f\u9662\u8d39\u752848.1\u4ebf\u5143\uff0c\u57fa\u91d1\u8fd0\u884c\u5e73\u7a33\u3002"
+)
+
+
+def _numbered(texts: list[str]) -> list[Line]:
+    return [Line(number, text) for number, text in enumerate(texts, start=1)]
+
+
+def test_a_slogan_quoted_twice_in_a_speech_stays():
+    body = [
+        "\u4e00\u3001\u8fc7\u53bb\u4e94\u5e74\u7684\u5de5\u4f5c",  # 一、过去五年的工作
+        SLOGAN,
+        LEAD,
+        "\u4e8c\u3001\u4eca\u5e74\u7684\u4efb\u52a1",  # 二、今年的任务
+        SLOGAN,
+    ]
+    kept, blocks, removals = find_duplicate_blocks(_numbered(body), CONFIG)
+    assert len(SLOGAN) < 2 * CONFIG.min_block_chars
+    assert [line.text for line in kept] == body and not blocks and not removals
+
+
+def test_a_long_paragraph_repeated_alone_is_a_duplicated_block():
+    # The share card at the end of a page repeats the article's lead paragraph.
+    body = ["\u6807\u9898", LEAD, SLOGAN, LEAD + "\u3002"]
+    kept, blocks, removals = find_duplicate_blocks(_numbered(body), CONFIG)
+    assert len(LEAD) >= 2 * CONFIG.min_block_chars
+    assert [line.line_no for line in kept] == [1, 2, 3]
+    assert [(b.lines, b.original_lines) for b in blocks] == [((4, 4), (2, 2))]
+    assert [r.line_no for r in removals] == [4]
+
+
+def test_two_short_paragraphs_repeated_together_are_a_block():
+    body = [SLOGAN, SLOGAN[:20] + "\u3002", "\u6807\u9898", SLOGAN, SLOGAN[:20] + "\u3002"]
+    kept, blocks, _ = find_duplicate_blocks(_numbered(body), CONFIG)
+    assert [line.line_no for line in kept] == [1, 2, 3]
+    assert blocks[0].paragraphs == 2

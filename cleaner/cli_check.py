@@ -118,14 +118,8 @@ def _write_outputs(
 
 def build_check_command() -> click.Command:
     """Make the ``check`` command with the same result options as ``run``."""
-    from .cli import (
-        CONTEXT,
-        config_options,
-        progress_bar,
-        required_argument,
-        run_options,
-        settled_config,
-    )
+    from .cli import CONTEXT, progress_bar, required_argument
+    from .cli_options import config_options, run_options, settled_config
 
     @click.command(epilog=CHECK_EPILOG, context_settings=CONTEXT)
     @click.argument(

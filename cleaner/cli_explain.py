@@ -178,7 +178,8 @@ def _fail(path: Path, reason: str) -> NoReturn:
 
 def build_explain_command() -> click.Command:
     """Make the ``explain`` command, which takes the options of a run."""
-    from .cli import CONTEXT, config_options, required_argument, settled_config
+    from .cli import CONTEXT, required_argument
+    from .cli_options import config_options, settled_config
 
     @click.command(epilog=EXPLAIN_EPILOG, context_settings=CONTEXT)
     @click.argument(

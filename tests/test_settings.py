@@ -9,7 +9,8 @@ import sys
 import pytest
 from conftest import ROOT, SEEDS, seed_path
 
-from cleaner.cli import CONFIG_OPTIONS, SETTINGS, cli
+from cleaner.cli import cli
+from cleaner.cli_options import CONFIG_OPTIONS, SETTINGS
 from cleaner.errors import UsageProblem
 from cleaner.settings import Setting, check_value, parse_settings, render_settings, render_value
 

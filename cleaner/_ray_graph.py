@@ -5,13 +5,16 @@ made where the data is:
 
 1. Identical signatures: each copy is joined to the first document (smallest
    index) with that signature, and only those first documents are banded.
-2. Every band of a signature becomes a row ``(band, key, index, signature)``;
-   a shuffle brings the rows of a bucket together, and each bucket of two or
-   more documents yields its pairs with their MinHash estimate. Pairs the
-   estimate rules out are dropped right there, so only candidates travel on.
-3. Pairs found in several bands are made unique; each is then verified with
-   the estimate, or with the exact Jaccard similarity of the two texts read
-   back from the work directory (shared storage on a cluster).
+2. Every band of a leader's signature becomes a 32-byte row ``(band, key,
+   index, shard)``; a shuffle brings the rows of a bucket together, and each
+   bucket of two or more documents yields its pairs. The signatures do not
+   travel with the 16 band rows: two reduce-side joins (shuffles keyed by
+   each end of a pair, with the leaders' signatures) bring them to the pairs,
+   and the estimate rules out the pairs that cannot reach the threshold
+   (Ray Data's own ``join`` needs polars; a groupby on a shard does the same).
+3. Pairs found in several bands are made unique in the first join; each is
+   verified with the estimate, or with the exact Jaccard similarity of the two
+   texts read back from the work directory (shared storage on a cluster).
 4. Connected components by alternating large-star and small-star steps
    (Kiveris et al., 2014), two shuffles a round, until neither step changes
    the graph: then each component is a star around its smallest index.
@@ -91,51 +94,83 @@ def _identical_shard(group: pa.Table, num_perm: int) -> pa.Table:
 
 
 def _band_rows(table: pa.Table, num_perm: int, banding: lsh.Banding, shards: int) -> pa.Table:
-    """One row per band of each leader's signature: what the bucket shuffle moves."""
+    """One row per band of each leader's signature, 32 bytes: what the bucket shuffle moves."""
     table = table.filter(pc.equal(table["index"], table["leader"]))
     keys = lsh.band_keys(_matrix(table["signature"], num_perm), banding)
     bands = np.arange(banding.bands, dtype=np.uint64)
     shard = ((keys ^ (bands * _BAND_MIX)) % np.uint64(shards)).astype(np.int64)
-    rows = pa.array(np.repeat(np.arange(table.num_rows), banding.bands))
     return pa.table(
         {
             "band": np.tile(bands.astype(np.int64), table.num_rows),
             "key": keys.reshape(-1),
-            "index": table["index"].take(rows),
-            "signature": table["signature"].take(rows),
+            "index": np.repeat(_ints(table["index"]), banding.bands),
             "shard": shard.reshape(-1),
         }
     )
 
 
-def _bucket_pairs(group: pa.Table, num_perm: int, floor: float) -> pa.Table:
-    """Every pair sharing a bucket in this shard whose estimate reaches ``floor``."""
+def _bucket_pairs(group: pa.Table, shards: int) -> pa.Table:
+    """Every pair of documents sharing a bucket in this shard, keyed for the first join."""
     bands, keys, indices = _ints(group["band"]), np.asarray(group["key"]), _ints(group["index"])
     order = np.lexsort((indices, keys, bands))
     starts = _run_starts(bands[order], keys[order])
     positions = lsh.pairs_in_runs(order.astype(np.int64), starts, len(order))
-    if not len(positions):
-        return _PAIRS.empty_table()
-    positions = np.unique(positions, axis=0)
-    estimates = lsh.estimate_pair_jaccard(_matrix(group["signature"], num_perm), positions)
-    keep = estimates >= floor
-    pairs = np.sort(indices[positions[keep]], axis=1)
-    unique, first = np.unique(pairs, axis=0, return_index=True)
+    pairs = np.unique(np.sort(indices[positions], axis=1), axis=0) if len(positions) else positions
+    return _join_rows(pairs[:, 0], pairs[:, 1], None, shards)
+
+
+def _join_rows(node: Ints, other: Ints, signature: Any, shards: int) -> pa.Table:
+    """Rows of a reduce-side join: a pair (``other`` >= 0) or a signature (``other`` = -1)."""
+    if signature is None:
+        signature = pa.nulls(len(node), pa.binary())
     return pa.table(
-        {"a": unique[:, 0], "b": unique[:, 1], "estimate": estimates[keep][first]}, schema=_PAIRS
+        {
+            "node": pa.array(node, pa.int64()),
+            "other": pa.array(other, pa.int64()),
+            "signature": signature,
+            "shard": pa.array(np.asarray(node, dtype=np.int64) % shards, pa.int64()),
+        }
     )
 
 
-def _unique_pairs(group: pa.Table) -> pa.Table:
-    """Pairs found in several bands (and so in several shards) once each."""
-    pairs = np.stack([_ints(group["a"]), _ints(group["b"])], axis=1)
-    unique, first = np.unique(pairs, axis=0, return_index=True)
-    estimates = np.asarray(group["estimate"])[first]
-    return pa.table({"a": unique[:, 0], "b": unique[:, 1], "estimate": estimates}, schema=_PAIRS)
+def _leader_signatures(table: pa.Table, shards: int) -> pa.Table:
+    """Return the signature of each banded document, as the other side of a join."""
+    table = table.filter(pc.equal(table["index"], table["leader"]))
+    indices = _ints(table["index"])
+    return _join_rows(indices, np.full(len(indices), -1, np.int64), table["signature"], shards)
 
 
-def _with_shard(table: pa.Table, column: str, shards: int) -> pa.Table:
-    return table.append_column("shard", pc.remainder(table[column], shards))
+def _split_join(group: pa.Table) -> tuple[dict[int, bytes], pa.Table]:
+    """Separate a join shard into its signatures by node and its pair rows."""
+    is_pair = pc.greater_equal(group["other"], 0)
+    signatures = group.filter(pc.invert(is_pair))
+    found = dict(
+        zip(signatures["node"].to_pylist(), signatures["signature"].to_pylist(), strict=True)
+    )
+    return found, group.filter(is_pair)
+
+
+def _first_join(group: pa.Table, shards: int) -> pa.Table:
+    """Give each pair (a, b) the signature of a, and key it by b for the second join."""
+    found, pairs = _split_join(group)
+    unique = np.unique(np.stack([_ints(pairs["node"]), _ints(pairs["other"])], 1), axis=0)
+    carried = pa.array([found[int(a)] for a in unique[:, 0]], pa.binary())
+    return _join_rows(unique[:, 1], unique[:, 0], carried, shards)
+
+
+def _second_join(group: pa.Table, num_perm: int, floor: float) -> pa.Table:
+    """Estimate each pair from both signatures; keep those that reach ``floor``."""
+    found, pairs = _split_join(group)
+    second, first = _ints(pairs["node"]), _ints(pairs["other"])
+    if not len(first):
+        return _PAIRS.empty_table()
+    own = pa.array([found[int(b)] for b in second], pa.binary())
+    left, right = _matrix(pairs["signature"], num_perm), _matrix(own, num_perm)
+    estimates = np.count_nonzero(left == right, axis=1) / float(num_perm)  # as lsh does
+    keep = estimates >= floor
+    return pa.table(
+        {"a": first[keep], "b": second[keep], "estimate": estimates[keep]}, schema=_PAIRS
+    )
 
 
 def _verified(table: pa.Table, config: CleanConfig, work_dir: str | None) -> pa.Table:
@@ -183,15 +218,21 @@ def duplicate_edges(signed: Any, config: CleanConfig, work_dir: str | None, part
     copies = groups.map_batches(_copy_edges, batch_format="pyarrow")
     floor = config.dedup.jaccard_threshold - (lsh.EXACT_MARGIN if work_dir is not None else 0.0)
     band_kwargs = {"num_perm": num_perm, "banding": banding, "shards": count}
-    candidates = (
+    signatures = groups.map_batches(_leader_signatures, batch_format="pyarrow", fn_args=(count,))
+    pairs = (
         groups.map_batches(_band_rows, batch_format="pyarrow", fn_kwargs=band_kwargs)
         .groupby("shard", num_partitions=partitions)
-        .map_groups(
-            _bucket_pairs, batch_format="pyarrow", fn_kwargs={"num_perm": num_perm, "floor": floor}
-        )
-        .map_batches(_with_shard, batch_format="pyarrow", fn_args=("a", count))
+        .map_groups(_bucket_pairs, batch_format="pyarrow", fn_args=(count,))
+    )
+    keyed_by_b = (
+        pairs.union(signatures)
         .groupby("shard", num_partitions=partitions)
-        .map_groups(_unique_pairs, batch_format="pyarrow")
+        .map_groups(_first_join, batch_format="pyarrow", fn_args=(count,))
+    )
+    candidates = (
+        keyed_by_b.union(signatures)
+        .groupby("shard", num_partitions=partitions)
+        .map_groups(_second_join, batch_format="pyarrow", fn_args=(num_perm, floor))
     )
     verified = candidates.map_batches(
         _verified, batch_format="pyarrow", fn_kwargs={"config": config, "work_dir": work_dir}

@@ -90,19 +90,10 @@ def strip_boilerplate(
             ("anyang.gov.cn 时间：").
 
     """
-    verdicts: dict[int, tuple[str, str]] = {}
-    positions = line_positions(lines)
     if config.enabled:
-        verdicts, positions = _settled_verdicts(lines, config, frequent_keys)
-    title_index = N.find_title(lines, verdicts)
-    # Attributions are cut before titles are compared, so a title repeated with
-    # "（王 涛）" after it is still a repeat (and a second cleaning finds nothing).
-    texts = list(lines)
-    fragments: dict[int, str] = {}
-    if config.enabled:
-        fragments = _cut_attributions(texts, positions, verdicts, title_index, config)
-        if title_index is not None:
-            N.mark_title_echoes(texts, verdicts, title_index)
+        verdicts, texts, fragments, title_index = _judge_page(lines, config, frequent_keys)
+    else:
+        verdicts, texts, fragments, title_index = {}, list(lines), {}, N.find_title(lines, {})
     removed: list[Removal] = []
     kept: list[Line] = []
     for index, line in enumerate(lines):
@@ -142,38 +133,67 @@ def line_positions(lines: Sequence[str], gone: frozenset[int] = frozenset()) -> 
     return positions
 
 
-def _settled_verdicts(
+class _Judgement(NamedTuple):
+    """A page judged: verdicts by line index, texts with attributions cut, the title."""
+
+    verdicts: dict[int, tuple[str, str]]
+    texts: list[str]
+    fragments: dict[int, str]  # attribution fragments cut off the end of lines
+    title_index: int | None
+
+
+def _judge_page(
     lines: Sequence[str], config: BoilerplateConfig, frequent_keys: frozenset[int]
-) -> tuple[dict[int, tuple[str, str]], list[Position]]:
+) -> _Judgement:
     """Judge the lines until the places the rules of place saw are the places that remain.
 
     A footer rule looks at the last lines of the cleaned page, not of the
-    scraped one: otherwise a copyright line with breadcrumbs below it stays,
-    and a second cleaning (the breadcrumbs gone) removes it. Only lines whose
-    place moved within reach of a zone are judged again, so this costs little.
-    (Lines removed later, as title echoes or repeated blocks, still count.)
+    scraped one: otherwise a copyright line with breadcrumbs (or echoes of the
+    title) below it stays, and a second cleaning, with them gone, removes it.
+    Only lines whose place moved within reach of a zone are judged again, so
+    this costs little. Lines block dedup removes later are handled by
+    ``document.strip_again``.
     """
     reach = max([R.EDGE_ZONE_LINES] + [rule.zone_lines for rule in (*R.LINE_RULES, *config.rules)])
     judged: dict[int, tuple[str, str]] = {}
     seen_at: list[Position | None] = [None] * len(lines)
-    verdicts: dict[int, tuple[str, str]] = {}
+    gone: frozenset[int] = frozenset()
+    result = None
     while True:
-        positions = line_positions(lines, frozenset(verdicts))
+        positions = line_positions(lines, gone)
         places = [Position(min(p.from_top, reach), min(p.from_bottom, reach)) for p in positions]
         moved = [index for index, place in enumerate(places) if seen_at[index] != place]
-        if not moved:
-            return verdicts, positions
+        if result is not None and not moved:
+            return result
         for index, verdict in _line_verdicts(lines, positions, config, frequent_keys, moved):
             seen_at[index] = places[index]
             if verdict:
                 judged[index] = verdict
             else:
                 judged.pop(index, None)
-        verdicts = dict(judged)
-        _keep_photo_story(lines, verdicts)
-        N.mark_breadcrumb_lines(lines, verdicts)
-        N.mark_related_tail(lines, verdicts)
-        N.mark_beside_boilerplate(lines, verdicts)
+        result = _judge_neighbours(lines, dict(judged), positions, config)
+        gone = frozenset(result.verdicts)
+
+
+def _judge_neighbours(
+    lines: Sequence[str],
+    verdicts: dict[int, tuple[str, str]],
+    positions: Sequence[Position],
+    config: BoilerplateConfig,
+) -> _Judgement:
+    """Add what lines are by their neighbours and by the title to the lines' own verdicts."""
+    _keep_photo_story(lines, verdicts)
+    N.mark_breadcrumb_lines(lines, verdicts)
+    N.mark_related_tail(lines, verdicts)
+    N.mark_beside_boilerplate(lines, verdicts)
+    title_index = N.find_title(lines, verdicts)
+    # Attributions are cut before titles are compared, so a title repeated with
+    # "（王 涛）" after it is still a repeat (and a second cleaning finds nothing).
+    texts = list(lines)
+    fragments = _cut_attributions(texts, positions, verdicts, title_index, config)
+    if title_index is not None:
+        N.mark_title_echoes(texts, verdicts, title_index)
+    return _Judgement(verdicts, texts, fragments, title_index)
 
 
 def _line_verdicts(

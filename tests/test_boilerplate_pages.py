@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cleaner import clean_text
 from cleaner.boilerplate import strip_boilerplate
 
 SENTENCE = "\u5168\u5e02\u53c2\u4fdd\u4eba\u6570\u8fbe\u5230714.9\u4e07\u4eba\u3002"  # 全市参保人数达到714.9万人。
@@ -217,3 +218,25 @@ def test_credit_line_with_bars_is_not_a_menu():
     # 编辑 周褶褶｜排版 魏蔚 at the head of an article
     line = "\u7f16\u8f91 \u5468\u8936\u8936\uff5c\u6392\u7248 \u9b4f\u851a"
     assert removed(["\u6807\u9898", line, SENTENCE]) == {}
+
+
+def test_a_menu_that_reaches_the_edge_once_the_title_echoes_go_is_removed_at_once():
+    # 全市医疗保障工作会议召开 / 会议指出，第N项工作取得新进展…; 首页 新闻 政务 服务 互动
+    # stands 11 lines from the end, 9 once the two echoes of the title are removed:
+    # the first cleaning must see that, or a second cleaning removes it.
+    title, menu = (
+        "\u5168\u5e02\u533b\u7597\u4fdd\u969c\u5de5\u4f5c\u4f1a\u8bae\u53ec\u5f00",
+        "\u9996\u9875 \u65b0\u95fb \u653f\u52a1 \u670d\u52a1 \u4e92\u52a8",
+    )
+    body = [
+        f"\u4f1a\u8bae\u6307\u51fa\uff0c\u7b2c{n}\u9879\u5de5\u4f5c\u53d6\u5f97\u65b0\u8fdb\u5c55\uff0c\u7fa4\u4f17\u83b7\u5f97\u611f\u4e0d\u65ad\u589e\u5f3a\u3002"
+        for n in range(1, 22)
+    ]
+    page = "\n".join([title, *body[:12], menu, *body[12:], title, title]) + "\n"
+    once = clean_text(page)
+    assert [(r.line_no, r.rule) for r in once.removed] == [
+        (14, "menu-line"),
+        (24, "repeats-title"),
+        (25, "repeats-title"),
+    ]
+    assert clean_text(once.text).text == once.text

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from .data import NormalizeConfig, Normalized
 
@@ -192,7 +193,7 @@ def _normalize_counted(line: str, config: NormalizeConfig, counts: dict[str, int
     """Apply the rule chain to ``line`` until nothing changes, adding to ``counts``."""
     if not TRIGGER_RES[config.punctuation].search(line):
         return line
-    chain = _rule_chain(config)
+    chain = _chain_of(config)
     for _ in range(MAX_PASSES):
         before = line
         for name, rule in chain:
@@ -202,6 +203,15 @@ def _normalize_counted(line: str, config: NormalizeConfig, counts: dict[str, int
         if line == before:
             break
     return line
+
+
+@lru_cache(maxsize=16)
+def _chain_of(config: NormalizeConfig) -> tuple[tuple[str, Rule], ...]:
+    """Return the rule chain of ``config`` as a tuple: the loop runs it more than once.
+
+    (A generator here ran the chain once: its second pass found it used up.)
+    """
+    return tuple(_rule_chain(config))
 
 
 def _rule_chain(config: NormalizeConfig) -> Iterator[tuple[str, Rule]]:

@@ -162,8 +162,8 @@ def run(
     (spaced digits, punctuation width, odd white space), stripped of web
     boilerplate (breadcrumbs, print buttons, source and date lines, whose
     values are kept as metadata) and of paragraphs it repeats; near-duplicate
-    documents are dropped. OUT gets the cleaned files plus _report.json and
-    _report.md. IN may be a directory, one file, or - for standard input.
+    documents are dropped. OUT gets the cleaned files plus _report.json,
+    _report.md and _report.html. IN may be a directory, one file, or - for standard input.
     Settings come from --config FILE or the [tool.cleaner] table of
     ./pyproject.toml when there is one; flags override them.
     """

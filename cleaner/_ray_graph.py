@@ -27,7 +27,6 @@ the ``(member, root)`` rows of documents with a near duplicate reach the driver.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -39,6 +38,7 @@ from . import lsh
 from .clusters import exact_jaccard_reader
 from .data import CleanConfig
 from .minhash import is_empty
+from .write import staged_path
 
 # More rounds than any graph needs: each round at least halves the longest path.
 MAX_ROUNDS = 64
@@ -182,7 +182,7 @@ def _verified(table: pa.Table, config: CleanConfig, work_dir: str | None) -> pa.
     if work_dir is not None and len(first):
         names = sorted(set(first.tolist()) | set(second.tolist()))
         position = {index: place for place, index in enumerate(names)}
-        exact = exact_jaccard_reader([_staged(work_dir, index) for index in names], config)
+        exact = exact_jaccard_reader([staged_path(work_dir, index) for index in names], config)
         for row in np.flatnonzero(estimates >= threshold - lsh.EXACT_MARGIN).tolist():
             value = exact(position[int(first[row])], position[int(second[row])])
             similar[row] = value >= threshold
@@ -190,11 +190,6 @@ def _verified(table: pa.Table, config: CleanConfig, work_dir: str | None) -> pa.
         {"a": first[similar], "b": second[similar], "changed": np.zeros(similar.sum(), np.int64)},
         schema=_EDGES,
     )
-
-
-def _staged(work_dir: str, index: int) -> Path:
-    """Where pass 2 left a document's cleaned text (``_workers._finish_file``)."""
-    return Path(work_dir) / f"{index:09d}"
 
 
 def _copy_edges(table: pa.Table) -> pa.Table:

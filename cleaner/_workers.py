@@ -33,7 +33,7 @@ from .document import finish_document, strip_document
 from .html import ExtractedPage, decode_html, extract_main_text
 from .normalize import normalize_line, normalize_text
 from .read import iter_raw_files, printable_path
-from .write import write_staged
+from .write import staged_path, write_staged
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -206,7 +206,7 @@ def _finish_file(
         cleaned = replace(cleaned, metadata=with_page_metadata(cleaned.metadata, prepared.page))
     if state.work_dir is not None:
         try:
-            write_staged(Path(state.work_dir) / f"{prepared.index:09d}", cleaned.text)
+            write_staged(staged_path(state.work_dir, prepared.index), cleaned.text)
         except OSError as error:  # a full or read-only disk: this file is not written
             return FileFailure(prepared.name, f"cannot write output: {error.strerror or error}")
     chars_in, size = len(document.text), prepared.size

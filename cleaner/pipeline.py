@@ -56,6 +56,7 @@ from .write import (
     finish_jsonl,
     flush_staged,
     place_file,
+    staged_path,
     write_atomic,
     write_json_atomic,
 )
@@ -112,7 +113,7 @@ def _place_outputs(
         targets = [output_dir / CORPUS_JSONL] if config.output_format == "jsonl" else []
         if config.jsonl_path:
             targets.append(Path(config.jsonl_path))
-        records = ((jsonl_record(f), work_dir / f"{index:09d}") for index, _, f in kept)
+        records = ((jsonl_record(f), staged_path(work_dir, index)) for index, _, f in kept)
         try:
             finish_jsonl(targets, records, work_dir)
         except OSError as error:
@@ -125,7 +126,7 @@ def _place_outputs(
                 if target.exists() and _identity(target) in placed:
                     # Two inputs, one output (a case-insensitive file system): keep the first.
                     raise FileExistsError(0, f"{printable_path(rel_path)} was already written")
-                place_file(work_dir / f"{index:09d}", target)
+                place_file(staged_path(work_dir, index), target)
                 placed.add(_identity(target))
             except OSError as error:
                 reason = f"cannot write output: {error.strerror or error}"
@@ -284,7 +285,7 @@ def _run(
     entries.sort(key=lambda entry: entry[0])
     # Where each text is: staged in the work directory, or already in place (reused).
     texts = {
-        index: out / rel if out is not None and rel in reused else Path(f"{work_dir}/{index:09d}")
+        index: out / rel if out is not None and rel in reused else staged_path(f"{work_dir}", index)
         for index, rel, _ in entries
     }
     processed = [p for _, _, p in entries]
@@ -312,7 +313,7 @@ def _run(
             if rel_path in reused and file.status != "written":
                 # Written by the last run, a duplicate now: out of OUT, into the work
                 # directory, where the report finds the texts of dropped documents.
-                os.replace(Path(output_dir) / rel_path, work_dir / f"{index:09d}")
+                os.replace(Path(output_dir) / rel_path, staged_path(work_dir, index))
                 del reused[rel_path]
         write_failures = _place_outputs(Path(output_dir), work_dir, kept, config)
         unwritten = {failure.rel_path for failure in write_failures}
@@ -339,7 +340,11 @@ def _run(
     if output_dir is not None and work_dir is not None:
         # The work directory still holds the texts of dropped documents for the
         # side-by-side view; kept ones are already in place.
-        names = {p.report.doc_id: f"{i:09d}" for i, rel, p in entries if rel not in reused}
+        names = {
+            p.report.doc_id: staged_path(work_dir, i).name
+            for i, rel, p in entries
+            if rel not in reused
+        }
         cleaned = chain_texts(directory_texts(work_dir, names), directory_texts(Path(output_dir)))
         # Built once for the three files, and the JSON streamed: on 100,000 files
         # the report is most of what a run holds.

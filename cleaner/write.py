@@ -68,6 +68,15 @@ def jsonl_line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+def staged_path(work_dir: str | Path, index: int) -> Path:
+    """Return where the cleaned text of the run's ``index``-th file waits in the work directory.
+
+    >>> staged_path("out/.cleaner-work", 7).name
+    '000000007'
+    """
+    return Path(work_dir) / f"{index:09d}"
+
+
 def write_staged(path: Path, text: str) -> None:
     """Write a text into the run's private work directory.
 

@@ -165,8 +165,7 @@ def _second_join(group: pa.Table, num_perm: int, floor: float) -> pa.Table:
     if not len(first):
         return _PAIRS.empty_table()
     own = pa.array([found[int(b)] for b in second], pa.binary())
-    left, right = _matrix(pairs["signature"], num_perm), _matrix(own, num_perm)
-    estimates = np.count_nonzero(left == right, axis=1) / float(num_perm)  # as lsh does
+    estimates = lsh.row_estimates(_matrix(pairs["signature"], num_perm), _matrix(own, num_perm))
     keep = estimates >= floor
     return pa.table(
         {"a": first[keep], "b": second[keep], "estimate": estimates[keep]}, schema=_PAIRS

@@ -189,9 +189,19 @@ def estimate_pair_jaccard(signature_array: Signatures, pairs: Pairs) -> npt.NDAr
     estimates = np.empty(len(pairs), dtype=np.float64)
     for start in range(0, len(pairs), VERIFY_CHUNK_PAIRS):
         chunk = pairs[start : start + VERIFY_CHUNK_PAIRS]
-        equal = signature_array[chunk[:, 0]] == signature_array[chunk[:, 1]]
-        estimates[start : start + len(chunk)] = np.count_nonzero(equal, axis=1)
-    return estimates / float(signature_array.shape[1])  # the division datasketch makes
+        first, second = signature_array[chunk[:, 0]], signature_array[chunk[:, 1]]
+        estimates[start : start + len(chunk)] = row_estimates(first, second)
+    return estimates
+
+
+def row_estimates(first: Signatures, second: Signatures) -> npt.NDArray[np.float64]:
+    """Return the MinHash estimate of each pair of rows ``(first[i], second[i])``.
+
+    >>> row_estimates(np.array([[1, 2, 3, 4]], np.uint32), np.array([[1, 2, 0, 4]], np.uint32))
+    array([0.75])
+    """
+    equal = np.count_nonzero(first == second, axis=1)
+    return equal / float(first.shape[1])  # type: ignore[no-any-return]  # datasketch's division
 
 
 def verify_pairs(

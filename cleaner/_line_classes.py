@@ -1,0 +1,179 @@
+"""What one line of a page is on its own: the per-line classifiers of ``boilerplate``.
+
+``classify_line`` gives a line's class and rule from its text and its place
+(``Position``); the rules come from the user's config, then ``_rules.py``, then
+the shapes checked here (decoration, page tools, metadata fields, menus, ...).
+``boilerplate`` adds what lines are by their neighbours.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+from typing import NamedTuple
+
+from . import _rules as R
+from ._neighbours import is_sentence
+from .config import LineRule
+from .data import BoilerplateConfig
+from .metadata import byline_names, caption_credit
+
+
+class Position(NamedTuple):
+    """Where a line stands: how many non-blank lines come before and after it."""
+
+    from_top: int
+    from_bottom: int
+
+
+# Where nothing is known of a line's place, zone rules do not apply.
+NOWHERE = Position(1 << 30, 1 << 30)
+DECORATION = ("decoration", "symbols-only")
+CAPTION = ("caption", "photo-credit")
+
+
+def line_key(line: str) -> int:
+    """Return a stable 64-bit key of a line for corpus-level counting.
+
+    Python's ``hash`` is salted per process; this is not, so counts from
+    different runs and processes agree.
+
+    >>> line_key("网站地图") == line_key("网站地图")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def corpus_candidate(line: str, config: BoilerplateConfig) -> bool:
+    """Tell whether a line may count as a corpus-frequent template line."""
+    text = line.strip()
+    return (
+        0 < len(text) <= config.corpus_max_line_chars
+        and not is_sentence(text)
+        and not any(ch.isdigit() for ch in text)
+        and not R.HEADING_RE.match(text)
+        and text[-1] not in ":\uff1a"  # "各位代表：" opens the speech it belongs to
+        and not text.endswith(R.OFFICE_TITLES)  # "国务院总理": the speaker of a report
+    )
+
+
+def classify_line(
+    line: str,
+    frequent_keys: frozenset[int],
+    config: BoilerplateConfig,
+    position: Position = NOWHERE,
+) -> tuple[str, str] | None:
+    """Return ``(class, rule)`` when a line on its own is boilerplate, else None.
+
+    The user's rules come first, so what they name a line is what is reported.
+    """
+    text = line.strip()
+    if not text:
+        return None
+    sentence = is_sentence(text)
+    for rule in config.rules:
+        if _rule_matches(rule, text, sentence, position):
+            return (rule.category, rule.rule)
+    if _is_decoration(text):
+        return DECORATION
+    for rule in R.LINE_RULES:
+        if _rule_matches(rule, text, sentence, position):
+            return (rule.category, rule.rule)
+    if not sentence and _is_page_tools(text):
+        return ("page-tools", "tool-words")
+    if not sentence and _is_metadata_line(text):
+        return ("metadata", "labelled-fields")
+    if byline_names(text) is not None:
+        return ("byline", "reporter")
+    if caption_credit(text) is not None:
+        return CAPTION
+    if not sentence and _is_menu_line(text, position):
+        return ("navigation", "menu-line")
+    if not sentence and _is_accessibility_blurb(text):
+        return ("accessibility", "elder-mode-blurb")
+    if frequent_keys and corpus_candidate(text, config) and line_key(text) in frequent_keys:
+        return ("corpus-frequent", "recurs-across-documents")
+    return None
+
+
+def _rule_matches(rule: LineRule, text: str, sentence: bool, position: Position) -> bool:
+    """Tell whether a line rule removes a line, standing where it stands."""
+    if len(text) > rule.max_chars or (sentence and not rule.sentences):
+        return False
+    if rule.where != "line":
+        head = position.from_top < rule.zone_lines and rule.where in ("head", "edges")
+        tail = position.from_bottom < rule.zone_lines and rule.where in ("tail", "edges")
+        if not (head or tail):
+            return False
+    return compiled(rule.pattern).search(text) is not None
+
+
+@lru_cache(maxsize=1024)
+def compiled(pattern: str) -> re.Pattern[str]:
+    """Compile a rule's pattern once per process (rules are kept as text)."""
+    return re.compile(pattern)
+
+
+def _is_menu_line(text: str, position: Position) -> bool:
+    """Tell whether a line is a menu: many short words between bars, or spaces at an edge.
+
+    >>> menu = "\u9996\u9875 | \u65b0\u95fb | \u653f\u52a1\u516c\u5f00 | \u529e\u4e8b\u670d\u52a1"
+    >>> names = "\u5f20\u4e09 \u674e\u56db \u738b\u4e94 \u8d75\u516d \u5b59\u4e03"
+    >>> _is_menu_line(menu, NOWHERE), _is_menu_line(names, NOWHERE)
+    (True, False)
+    """
+    if len(text) > R.MENU_MAX_CHARS or any(ch in R.TEXT_PUNCTUATION for ch in text):
+        return False
+    edge = min(position) < R.EDGE_ZONE_LINES
+    tokens = [token for token in R.MENU_BAR_RE.split(text) if token]
+    if len(tokens) >= 2:
+        # Between bars each item is one word: "编辑 周褶褶｜排版 魏蔚" is a credit line.
+        words = tokens
+        needed = R.MENU_MIN_EDGE_BAR_TOKENS if edge else R.MENU_MIN_BAR_TOKENS
+    elif edge:
+        words = text.split()
+        needed = R.MENU_MIN_EDGE_SPACE_TOKENS
+    else:
+        return False
+    return len(words) >= needed and all(R.MENU_TOKEN_RE.match(word) for word in words)
+
+
+def _is_decoration(text: str) -> bool:
+    """Lines of symbols only ("··", "-----") carry no text.
+
+    A line of Chinese sentence punctuation ("。", "》、《") is not decoration but the
+    rest of a sentence that a scraper broke at a link, so it stays.
+
+    >>> _is_decoration("\u00b7\u00b7"), _is_decoration("\u3002")
+    (True, False)
+    """
+    if text in R.DASH_LINES:  # "——" opens a subtitle or a speaker's line: text
+        return False
+    return all(unicodedata.category(ch)[0] in "PSZ" for ch in text) and not any(
+        ch in R.TEXT_PUNCTUATION for ch in text
+    )
+
+
+def _is_page_tools(text: str) -> bool:
+    if len(text) > 60:
+        return False
+    core = R.PAGE_TOOL_SEPARATORS_RE.sub("", text)
+    return bool(core) and R.PAGE_TOOL_LINE_RE.fullmatch(core) is not None
+
+
+def _is_metadata_line(text: str) -> bool:
+    if len(text) > R.META_MAX_CHARS:
+        return False
+    labels = [m.group(1) for m in R.META_LABEL_RE.finditer(text)]
+    if not labels:
+        return False
+    return any(label in R.STRONG_META_LABELS for label in labels) or len(labels) >= 2
+
+
+def _is_accessibility_blurb(text: str) -> bool:
+    if len(text) > 200:
+        return False
+    hits = sum(1 for word in R.ACCESSIBILITY_WORDS if word in text)
+    return hits >= R.ACCESSIBILITY_MIN_WORDS

@@ -178,13 +178,15 @@ def _verified(table: pa.Table, config: CleanConfig, work_dir: str | None) -> pa.
     first, second = _ints(table["a"]), _ints(table["b"])
     estimates = np.asarray(table["estimate"])
     similar = estimates >= threshold
-    if work_dir is not None and len(first):
-        names = sorted(set(first.tolist()) | set(second.tolist()))
-        position = {index: place for place, index in enumerate(names)}
-        exact = exact_jaccard_reader([staged_path(work_dir, index) for index in names], config)
-        for row in np.flatnonzero(estimates >= threshold - lsh.EXACT_MARGIN).tolist():
-            value = exact(position[int(first[row])], position[int(second[row])])
-            similar[row] = value >= threshold
+    asked = np.flatnonzero(lsh.needs_exact(estimates, threshold))
+    if work_dir is not None and len(asked):
+        names = np.unique(np.concatenate([first[asked], second[asked]]))
+        exact = exact_jaccard_reader(
+            lambda position: staged_path(work_dir, int(names[position])),
+            config.dedup.shingle_chars,
+        )
+        pairs = np.searchsorted(names, np.stack([first[asked], second[asked]], axis=1))
+        similar[asked] = exact(pairs) >= threshold
     return pa.table(
         {"a": first[similar], "b": second[similar], "changed": np.zeros(similar.sum(), np.int64)},
         schema=_EDGES,

@@ -26,16 +26,21 @@ from .data import (
     Normalized,
     RawFile,
     Stripped,
+    pickled_by_fields,
 )
 from .decode import decode_file
 from .dedup import DIGITS_RE, Signatures, documents_sharing_bands, paragraph_signatures
 from .document import finish_document, strip_document
 from .html import ExtractedPage, decode_html, extract_main_text
-from .normalize import normalize_line, normalize_text
+from .normalize import TRIGGER_RES, normalize_line, normalize_text
 from .read import iter_raw_files, printable_path
 from .write import staged_path, write_staged
 
 HTML_SUFFIXES = (".html", ".htm")
+# The characters normalization may delete (white space, invisible and control
+# characters) or change; every other character of a line is still there, one
+# for one, once it is normalized (tests/test_normalize_properties.py checks this).
+MAY_CHANGE_RE = TRIGGER_RES["keep"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +53,7 @@ class RunState:
     work_dir: str | None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Processed:
     """A cleaned file as the main process keeps it: no text, only what decisions need."""
@@ -143,30 +149,36 @@ def _scan_file(rel_path: str) -> frozenset[int] | FileFailure:
     document, _ = _decode(raw, state.config.sample_bytes)
     if isinstance(document, FileFailure):
         return replace(document, rel_path=printable_path(rel_path))
-    edges = edge_lines(document.text.split("\n"), state.config)
-    return frozenset(
-        line_key(line.strip()) for line in edges if corpus_candidate(line, state.config.boilerplate)
-    )
+    return edge_keys(document.text.split("\n"), state.config)
 
 
-def edge_lines(lines: list[str], config: CleanConfig) -> list[str]:
-    """Return the normalized lines of ``edge_zone``, normalizing only those lines.
+def edge_keys(lines: list[str], config: CleanConfig) -> frozenset[int]:
+    """Return the keys of the candidate template lines in ``edge_zone`` of the normalized text.
 
-    The same lines as ``edge_zone`` of the normalized text picks, at a small
-    fraction of the cost of normalizing a long document twice.
+    The same keys as normalizing the text, taking its edge zone and keeping the
+    ``corpus_candidate`` lines, at a fraction of the cost: only edge lines are
+    normalized, and not even those that are surely too long to be candidates.
     """
-    size = config.boilerplate.corpus_zone_lines
-    found: dict[int, str] = {}
+    size, limit = config.boilerplate.corpus_zone_lines, config.boilerplate.corpus_max_line_chars
+    keys: set[int] = set()
+    nonblank: set[int] = set()  # the lines already counted from the other end
     for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
         taken = 0
         for index in order:
             if taken == size:
                 break
-            line = found.get(index) or normalize_line(lines[index], config.normalize)
-            if line.strip():
-                found[index] = line
+            line = lines[index]
+            if index in nonblank:
                 taken += 1
-    return [found[index] for index in sorted(found)]
+            elif len(line) > limit and len(MAY_CHANGE_RE.sub("", line)) > limit:
+                nonblank.add(index)  # too long to be a candidate, even once normalized
+                taken += 1
+            elif (line := normalize_line(line, config.normalize)).strip():
+                nonblank.add(index)
+                taken += 1
+                if corpus_candidate(line, config.boilerplate):
+                    keys.add(line_key(line.strip()))
+    return frozenset(keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +256,11 @@ def process_batch(batch: list[tuple[int, str]]) -> list[Processed | FileFailure]
 
 def scan_guarded(rel_path: str) -> frozenset[int] | FileFailure:
     return _guarded(rel_path, _scan_file, rel_path)  # type: ignore[no-any-return]
+
+
+def scan_batch(rel_paths: list[str]) -> list[frozenset[int] | FileFailure]:
+    """Pass 1 for a batch of files: one message to and from a worker per batch."""
+    return [scan_guarded(rel_path) for rel_path in rel_paths]
 
 
 def _file_report(

@@ -12,25 +12,42 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
+from ._parallel import map_ordered
 from ._workers import Processed
 from .data import CleanConfig, ClusterMember, DuplicateCluster
 from .dedup import document_shingles, find_near_duplicates, jaccard
+from .lsh import ExactJaccard, Pairs
+
+# Where the cleaned text of the run's index-th file is.
+TextPath = Callable[[int], Path]
+# Pairs per task of the exact check: candidates come in runs that share a document,
+# and a task reads each document once.
+EXACT_CHUNK_PAIRS = 64
 
 
 def find_document_clusters(
     entries: list[tuple[int, str, Processed]],
     config: CleanConfig,
     work_dir: Path | None,
-    texts: dict[int, Path],
+    texts: TextPath,
+    jobs: int = 1,
 ) -> tuple[DuplicateCluster, ...]:
-    """Return the run's near-duplicate clusters; ``texts`` says where each text is."""
+    """Return the run's near-duplicate clusters; ``texts`` says where each text is.
+
+    The exact similarities of the candidates are computed on ``jobs`` processes.
+    """
     processed = [p for _, _, p in entries]
     if not config.dedup.documents or len(processed) < 2:
         return ()
     reports = [p.report for p in processed]
     exact = None
     if work_dir is not None:
-        exact = exact_jaccard_reader([texts[index] for index, _, _ in entries], config)
+        exact = exact_jaccard_reader(
+            lambda position: texts(entries[position][0]), config.dedup.shingle_chars, jobs
+        )
     clusters = find_near_duplicates(
         [r.doc_id for r in reports],
         [p.signature for p in processed],
@@ -69,20 +86,41 @@ def mark_templates(
     return tuple(result)
 
 
-# Shingle sets of cleaned texts kept for exact checks; candidates come in runs.
-EXACT_CACHE_DOCUMENTS = 256
+def exact_jaccard_reader(
+    path_of: Callable[[int], Path], shingle_chars: int, jobs: int = 1
+) -> ExactJaccard:
+    """Return the exact Jaccard similarities of pairs of documents, read back from their files.
+
+    ``path_of(i)`` holds the text of position ``i``. Each task reads and shingles
+    its documents once; tasks run on ``jobs`` processes, results in order.
+    """
+
+    def similarities(pairs: Pairs) -> npt.NDArray[np.float64]:
+        named = [(str(path_of(a)), str(path_of(b))) for a, b in pairs.tolist()]
+        chunks = [
+            (shingle_chars, named[start : start + EXACT_CHUNK_PAIRS])
+            for start in range(0, len(named), EXACT_CHUNK_PAIRS)
+        ]
+        workers = min(jobs, len(chunks))
+        found = map_ordered(_chunk_similarities, chunks, workers, _no_setup, (), 1)
+        return np.array([value for chunk in found for value in chunk], dtype=np.float64)
+
+    return similarities
 
 
-def exact_jaccard_reader(paths: list[Path], config: CleanConfig) -> Callable[[int, int], float]:
-    """Return the exact Jaccard similarity of two documents, read back from their files."""
-    cache: dict[int, set[str]] = {}
+def _chunk_similarities(chunk: tuple[int, list[tuple[str, str]]]) -> list[float]:
+    """Exact similarity of each pair of files of a chunk, each file shingled once."""
+    size, pairs = chunk
+    cache: dict[str, set[str]] = {}
 
-    def shingles(position: int) -> set[str]:
-        if position not in cache:
-            if len(cache) >= EXACT_CACHE_DOCUMENTS:
-                cache.clear()
-            text = paths[position].read_text(encoding="utf-8")
-            cache[position] = document_shingles(text, config.dedup.shingle_chars)
-        return cache[position]
+    def shingles(path: str) -> set[str]:
+        if path not in cache:
+            with open(path, encoding="utf-8") as stream:
+                cache[path] = document_shingles(stream.read(), size)
+        return cache[path]
 
-    return lambda first, second: jaccard(shingles(first), shingles(second))
+    return [jaccard(shingles(first), shingles(second)) for first, second in pairs]
+
+
+def _no_setup() -> None:
+    """Workers of the exact check need no state but their chunk."""

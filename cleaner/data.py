@@ -7,8 +7,9 @@ lives in ``config.py`` and is imported from here too.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal
+from dataclasses import dataclass, fields
+from operator import attrgetter
+from typing import Any, Literal, TypeVar
 
 # The configuration lives in config.py; its names stay importable from here.
 from .config import (
@@ -25,6 +26,26 @@ from .config import (
     OutputFormat,
     Punctuation,
 )
+
+Record = TypeVar("Record")
+
+
+def pickled_by_fields(cls: type[Record]) -> type[Record]:
+    """Pickle a frozen slots dataclass as its class and field values.
+
+    Workers send one report per file to the main process; the default pickling of
+    slots dataclasses looks up the fields of every object, and took a third
+    longer both ways.
+    """
+    values = attrgetter(*(field.name for field in fields(cls)))  # type: ignore[arg-type]
+    single = len(fields(cls)) == 1  # type: ignore[arg-type]
+
+    def reduce(self: Record) -> tuple[type[Record], tuple[Any, ...]]:
+        return cls, (values(self),) if single else values(self)
+
+    cls.__reduce__ = reduce  # type: ignore[assignment,method-assign]
+    return cls
+
 
 # --------------------------------------------------------------------------- read / decode
 
@@ -45,6 +66,7 @@ class FileFailure:
     reason: str
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Decoding:
     """How a file's bytes became text, recorded per file for the report.
@@ -90,6 +112,7 @@ class Normalized:
 # --------------------------------------------------------------------------- boilerplate
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Removal:
     """A removed line, or a removed fragment of a kept line (``partial``).
@@ -106,6 +129,7 @@ class Removal:
     partial: bool = False
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Metadata:
     """Values read from removed lines (and the title), kept with the document."""
@@ -154,6 +178,7 @@ class Stripped:
 # --------------------------------------------------------------------------- dedup
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class DuplicateBlock:
     """A run of paragraphs that repeats earlier paragraphs of the same document.
@@ -167,6 +192,7 @@ class DuplicateBlock:
     paragraphs: int
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class QualityWarning:
     """Something a person should look at in a kept line (``kind`` says what)."""
@@ -217,6 +243,7 @@ class CleanedText:
     signature: Any = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FileReport:
     """Everything the report says about one input file that was cleaned (not its text)."""

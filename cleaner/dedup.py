@@ -261,21 +261,18 @@ def find_duplicate_blocks(
     return kept, tuple(blocks), removals
 
 
-ExactJaccard = Callable[[int, int], float]
-
-
 def find_near_duplicates(
     doc_ids: Sequence[str],
     signatures: Sequence[Signature | None],
     lengths: Sequence[int],
     config: DedupConfig = DedupConfig(),
-    exact_jaccard: ExactJaccard | None = None,
+    exact_jaccard: lsh.ExactJaccard | None = None,
 ) -> tuple[DuplicateCluster, ...]:
     """Group near-duplicate documents into clusters and pick the one to keep.
 
     Documents are given in the run's sorted order; a ``None`` signature (an empty
     document) never joins a cluster. Candidate pairs from LSH are confirmed with
-    the MinHash estimate, or with ``exact_jaccard(i, j)`` (positions in
+    the MinHash estimate, or with ``exact_jaccard(pairs)`` (pairs of positions in
     ``doc_ids``) when given, so no document is dropped for a lucky estimate.
     """
     signed = [position for position, sig in enumerate(signatures) if sig is not None]
@@ -284,9 +281,10 @@ def find_near_duplicates(
     matrix = np.stack([sig for sig in signatures if sig is not None])
     exact = None
     if exact_jaccard is not None:
+        positions = np.array(signed, dtype=np.int64)
 
-        def exact(first: int, second: int) -> float:
-            return exact_jaccard(signed[first], signed[second])
+        def exact(pairs: lsh.Pairs) -> npt.NDArray[np.float64]:
+            return exact_jaccard(positions[pairs])
 
     groups = lsh.find_clusters(matrix, config.jaccard_threshold, exact_jaccard=exact)
     named = [[signed[member] for member in group] for group in groups]

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ._parallel import map_ordered
-from ._workers import Processed, RunState, init_worker, process_batch, scan_guarded, site_of
-from .clusters import find_document_clusters
+from ._workers import Processed, RunState, init_worker, process_batch, scan_batch, site_of
+from .clusters import TextPath, find_document_clusters
 from .data import CleanConfig, DuplicateCluster, FileFailure
 
 # progress(stage, done, total): called after each file of a stage.
@@ -59,9 +59,12 @@ class Engine(Protocol):
         entries: list[tuple[int, str, Processed]],
         config: CleanConfig,
         work_dir: Path | None,
-        texts: dict[int, Path],
+        texts: TextPath,
     ) -> tuple[DuplicateCluster, ...]:
-        """Return the near-duplicate clusters of the cleaned documents (``entries`` in order)."""
+        """Return the near-duplicate clusters of the cleaned documents (``entries`` in order).
+
+        ``texts(index)`` is where the cleaned text of the ``index``-th file is.
+        """
 
     def close(self) -> None:
         """Release what the engine started."""
@@ -100,7 +103,12 @@ class LocalEngine:
         failures: dict[str, FileFailure] = {}
         edges = {rel_path: known[rel_path] for rel_path in rel_paths if rel_path in known}
         unread = [rel_path for rel_path in rel_paths if rel_path not in known]
-        results = map_ordered(scan_guarded, unread, self.jobs, init_worker, (state,))
+        batches = [unread[i : i + BATCH_FILES] for i in range(0, len(unread), BATCH_FILES)]
+        results = (
+            keys
+            for batch in map_ordered(scan_batch, batches, self.jobs, init_worker, (state,), 1)
+            for keys in batch
+        )
         for rel_path, keys in zip(
             unread, _with_progress(results, "scan", len(unread), self.progress), strict=True
         ):
@@ -132,10 +140,10 @@ class LocalEngine:
         entries: list[tuple[int, str, Processed]],
         config: CleanConfig,
         work_dir: Path | None,
-        texts: dict[int, Path],
+        texts: TextPath,
     ) -> tuple[DuplicateCluster, ...]:
-        """Cluster the signatures in this process (they are small records)."""
-        return find_document_clusters(entries, config, work_dir, texts)
+        """Cluster the signatures in this process (small records), check candidates on the pool."""
+        return find_document_clusters(entries, config, work_dir, texts, self.jobs)
 
     def close(self) -> None:
         """Nothing to release: each pass's pool ends with the pass."""

@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 
 from . import _ray_graph
 from ._workers import Processed, RunState, init_worker, process_batch, scan_guarded, site_of
-from .clusters import mark_templates
+from .clusters import TextPath, mark_templates
 from .data import CleanConfig, DuplicateCluster, FileFailure
 from .dedup import name_clusters
 from .engine import BATCH_FILES, RAY_INSTALL_HINT, EdgeCounts, Progress, frequent_keys
@@ -213,7 +213,7 @@ class RayEngine:
         entries: list[tuple[int, str, Processed]],
         config: CleanConfig,
         work_dir: Path | None,
-        texts: dict[int, Path],
+        texts: TextPath,
     ) -> tuple[DuplicateCluster, ...]:
         """Find the clusters on the cluster; name them here, as the local engine does."""
         if not config.dedup.documents or len(entries) < 2 or self.cleaned is None:

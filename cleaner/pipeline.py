@@ -34,7 +34,7 @@ from .errors import OutputError, UsageProblem
 from .html import INSTALL_HINT, extraction_available
 from .incremental import add_to_index, deduplicate_with_index
 from .read import printable_path, scan_files
-from .report import build_report
+from .report import build_report, json_chunks
 from .report_html import REPORT_HTML, render_html_data
 from .report_markdown import render_markdown_data
 from .report_texts import chain_texts, directory_texts, source_texts
@@ -56,9 +56,9 @@ from .write import (
     finish_jsonl,
     flush_staged,
     place_file,
+    staged_name,
     staged_path,
     write_atomic,
-    write_json_atomic,
 )
 
 RESERVED_OUTPUT_NAMES = frozenset({REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML, CORPUS_JSONL})
@@ -119,23 +119,31 @@ def _place_outputs(
         except OSError as error:
             raise OutputError(f"cannot write JSON Lines: {error.strerror or error}") from error
     if config.output_format == "text":
+        # Plain strings, not Paths: this loop runs once per kept file, in one process.
+        out, work = os.fspath(output_dir), os.fspath(work_dir)
         placed: set[tuple[int, int]] = set()
+        folders: set[str] = set()
         for index, rel_path, file in kept:
-            target = output_dir / rel_path
+            target = os.path.join(out, rel_path)
             try:
-                if target.exists() and _identity(target) in placed:
+                if _identity(target) in placed:
                     # Two inputs, one output (a case-insensitive file system): keep the first.
                     raise FileExistsError(0, f"{printable_path(rel_path)} was already written")
-                place_file(staged_path(work_dir, index), target)
-                placed.add(_identity(target))
+                place_file(os.path.join(work, staged_name(index)), target, folders)
+                if (identity := _identity(target)) is not None:
+                    placed.add(identity)
             except OSError as error:
                 reason = f"cannot write output: {error.strerror or error}"
                 failures.append(FileFailure(file.source_path, reason))
     return failures
 
 
-def _identity(path: Path) -> tuple[int, int]:
-    status = path.stat()
+def _identity(path: str) -> tuple[int, int] | None:
+    """Return the (device, inode) of the file at ``path``, None if there is none."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
     return status.st_dev, status.st_ino
 
 
@@ -284,10 +292,11 @@ def _run(
             entries.append((index, rel_path, result))
     entries.sort(key=lambda entry: entry[0])
     # Where each text is: staged in the work directory, or already in place (reused).
-    texts = {
-        index: out / rel if out is not None and rel in reused else staged_path(f"{work_dir}", index)
-        for index, rel, _ in entries
-    }
+    in_place = {index: out / rel for index, rel, _ in entries if out is not None and rel in reused}
+
+    def texts(index: int) -> Path:
+        return in_place.get(index) or staged_path(f"{work_dir}", index)
+
     processed = [p for _, _, p in entries]
     from_index: tuple[IndexDuplicate, ...] = ()
     to_index: list[Any] = []
@@ -340,18 +349,14 @@ def _run(
     if output_dir is not None and work_dir is not None:
         # The work directory still holds the texts of dropped documents for the
         # side-by-side view; kept ones are already in place.
-        names = {
-            p.report.doc_id: staged_path(work_dir, i).name
-            for i, rel, p in entries
-            if rel not in reused
-        }
+        names = {p.report.doc_id: staged_name(i) for i, rel, p in entries if rel not in reused}
         cleaned = chain_texts(directory_texts(work_dir, names), directory_texts(Path(output_dir)))
         # Built once for the three files, and the JSON streamed: on 100,000 files
         # the report is most of what a run holds.
         data = build_report(report)
         html = render_html_data(data, cleaned, source_texts(root, config.sample_bytes))
         try:
-            write_json_atomic(Path(output_dir) / REPORT_JSON, data, work_dir)
+            write_atomic(Path(output_dir) / REPORT_JSON, json_chunks(data), work_dir)
             write_atomic(Path(output_dir) / REPORT_MARKDOWN, render_markdown_data(data), work_dir)
             write_atomic(Path(output_dir) / REPORT_HTML, html, work_dir)
         except OSError as error:

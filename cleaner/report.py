@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict
+from collections.abc import Iterator
+from dataclasses import asdict, fields
 from importlib import resources
 from typing import Any
 
-from .data import CleanReport, FileReport
+from .data import CleanReport, Decoding, FileReport
 from .normalize import extract_numbers
 from .report_html import TextLookup, render_html_data
 from .report_markdown import render_markdown_data
@@ -26,6 +27,7 @@ SCHEMA_RESOURCE = "report_schema.json"
 # The terminal summary stays on one screen; _report.json has every block and file.
 SUMMARY_MAX_BLOCKS = 5
 SUMMARY_MAX_SKIPPED = 20
+DECODING_FIELDS = tuple(field.name for field in fields(Decoding))
 
 
 def load_schema() -> dict[str, Any]:
@@ -59,11 +61,14 @@ def _removed_entry(line_no: int, category: str, rule: str, text: str, partial: b
 
 
 def _file_entry(file: FileReport) -> dict[str, Any]:
-    by_class = Counter(removal.category for removal in file.removed)
+    by_class: dict[str, int] = {}
+    for removal in file.removed:
+        by_class[removal.category] = by_class.get(removal.category, 0) + 1
     return {
         "path": file.source_path,
         "status": file.status,
-        "decoding": asdict(file.decoding),
+        # Not asdict: its deep copy was most of the report's time on 20,000 files.
+        "decoding": {name: getattr(file.decoding, name) for name in DECODING_FIELDS},
         "metadata": file.metadata.as_dict(),
         "lines_in": file.lines_in,
         "lines_out": file.lines_out,
@@ -140,9 +145,42 @@ def build_report(report: CleanReport) -> dict[str, Any]:
     }
 
 
+def json_chunks(data: dict[str, Any]) -> Iterator[str]:
+    r"""Yield ``_report.json``'s text in pieces: one record per line in the long lists.
+
+    The files, clusters and skipped lists hold a record per input file: each is
+    written on its own line (easy to grep, and made by json's C encoder, which
+    ``indent`` would turn off: that was 5% of a run on 20,000 files). The rest is
+    indented. Streamed, so the whole text is never held.
+
+    >>> print("".join(json_chunks({"totals": {"a": 1}, "files": [{"path": "x"}], "skipped": []})))
+    {
+      "totals": {
+        "a": 1
+      },
+      "files": [
+        {"path": "x"}
+      ],
+      "skipped": []
+    }
+    <BLANKLINE>
+    """
+    yield "{"
+    for position, (key, value) in enumerate(data.items()):
+        yield ("\n  " if position == 0 else ",\n  ") + json.dumps(key, ensure_ascii=False) + ": "
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for index, record in enumerate(value):
+                separator = "[\n    " if index == 0 else ",\n    "
+                yield separator + json.dumps(record, ensure_ascii=False)
+            yield "\n  ]"
+        else:
+            yield json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    yield "\n}\n" if data else "}\n"
+
+
 def render_json(report: CleanReport) -> str:
     """Render ``_report.json``: UTF-8 text, stable key order, trailing newline."""
-    return json.dumps(build_report(report), ensure_ascii=False, indent=2) + "\n"
+    return "".join(json_chunks(build_report(report)))
 
 
 def render_markdown(report: CleanReport) -> str:

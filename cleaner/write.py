@@ -41,8 +41,8 @@ def _file_mode() -> int:
 FILE_MODE = _file_mode()
 
 
-def write_atomic(path: Path, text: str, temp_dir: Path | None = None) -> None:
-    """Write UTF-8 text to ``path`` through a temporary file and a rename.
+def write_atomic(path: Path, text: str | Iterable[str], temp_dir: Path | None = None) -> None:
+    """Write UTF-8 text (or its pieces, streamed) to ``path`` through a temporary file and a rename.
 
     ``temp_dir`` (on the same file system) holds the temporary file instead of
     ``path``'s folder, so a killed run leaves its debris there, not beside outputs.
@@ -53,8 +53,8 @@ def write_atomic(path: Path, text: str, temp_dir: Path | None = None) -> None:
     )
     try:
         os.fchmod(handle, FILE_MODE)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(text.encode("utf-8"))
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.writelines([text] if isinstance(text, str) else text)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)
@@ -74,7 +74,12 @@ def staged_path(work_dir: str | Path, index: int) -> Path:
     >>> staged_path("out/.cleaner-work", 7).name
     '000000007'
     """
-    return Path(work_dir) / f"{index:09d}"
+    return Path(work_dir) / staged_name(index)
+
+
+def staged_name(index: int) -> str:
+    """Return the name of the ``index``-th file's staged text (a string: cheap for 1e6 files)."""
+    return f"{index:09d}"
 
 
 def write_staged(path: Path, text: str) -> None:
@@ -113,33 +118,17 @@ def make_folders(folder: Path) -> None:
         path.mkdir(exist_ok=True)
 
 
-def place_file(part: Path, target: Path) -> None:
-    """Move a finished file from the work directory to its place (same file system: atomic)."""
-    make_folders(target.parent)
-    os.replace(part, target)
+def place_file(part: str, target: str, folders: set[str]) -> None:
+    """Move a finished file from the work directory to its place (same file system: atomic).
 
-
-def write_json_atomic(path: Path, data: Any, temp_dir: Path | None = None) -> None:
-    """Write data as indented UTF-8 JSON, streamed to a temporary file and renamed.
-
-    The same bytes as ``json.dumps(data, ensure_ascii=False, indent=2)`` and a newline,
-    without holding the whole text: on 100,000 files that string was most of
-    the run's peak memory.
+    ``folders`` remembers the folders known to exist, so each is made (or
+    checked) once per run, not once per file.
     """
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=temp_dir or path.parent
-    )
-    try:
-        os.fchmod(handle, FILE_MODE)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, ensure_ascii=False, indent=2)
-            stream.write("\n")
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    folder = os.path.dirname(target)
+    if folder not in folders:
+        make_folders(Path(folder))
+        folders.add(folder)
+    os.replace(part, target)
 
 
 def finish_jsonl(

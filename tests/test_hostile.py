@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import seed_path
 
+import cleaner.read
 from cleaner import CleanConfig, clean_corpus
 from cleaner.cli import cli
 
@@ -68,14 +69,14 @@ def test_deep_tree(tmp_path):
 def test_file_that_vanishes_during_the_run(tmp_path, monkeypatch):
     source = corpus(tmp_path)
     shutil.copy(seed_path("000"), source / "gone.txt")
-    real = Path.read_bytes
+    real = cleaner.read.read_bytes
 
-    def read_bytes(path: Path) -> bytes:
-        if path.name == "gone.txt":
-            raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(path))
+    def read_bytes(path: str) -> bytes:
+        if os.path.basename(path) == "gone.txt":
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", path)
         return real(path)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(cleaner.read, "read_bytes", read_bytes)
     report = clean_corpus(source, tmp_path / "out", jobs=1)
     assert [(f.rel_path, f.reason) for f in report.failures] == [
         ("gone.txt", "cannot read: file not found (removed after the file list was made?)")

@@ -19,6 +19,7 @@ from cleaner.lsh import (
     estimate_pair_jaccard,
     find_clusters,
     find_duplicate_pairs,
+    pairwise,
 )
 from cleaner.minhash import EMPTY_VALUE, signatures
 
@@ -139,11 +140,29 @@ def test_exact_callback_decides_and_is_asked_only_near_the_threshold():
         asked.append((first, second))
         return {(0, 1): 0.5}.get((first, second))
 
-    # Estimates: (0,1) 0.75, (0,2) (1,2) 0.5, pairs with row 3: 0.25; margin 0.3 asks >= 0.45.
-    clusters = find_clusters(sigs, 0.75, Banding(4, 1), exact_jaccard=exact, exact_margin=0.3)
+    # Estimates: (0,1) 0.75, (0,2) (1,2) 0.5, pairs with row 3: 0.25; margin 0.3 asks
+    # about estimates in [0.45, 1.05).
+    checked = pairwise(exact)
+    clusters = find_clusters(sigs, 0.75, Banding(4, 1), exact_jaccard=checked, exact_margin=0.3)
     assert clusters == []
     assert sorted(asked) == [(0, 1), (0, 2), (1, 2)]
-    assert find_clusters(sigs, 0.75, Banding(4, 1), exact_jaccard=lambda a, b: None) == [[0, 1]]
+    unknown = pairwise(lambda a, b: None)
+    assert find_clusters(sigs, 0.75, Banding(4, 1), exact_jaccard=unknown) == [[0, 1]]
+
+
+def test_estimates_far_above_the_threshold_decide_alone():
+    """A pair estimated at 0.95 or more is a duplicate without reading its texts."""
+    sigs = np.array([[1] * 20, [1] * 19 + [2], [1] * 17 + [2, 2, 2]], dtype=np.uint32)
+    asked = []
+
+    def exact(first, second):
+        asked.append((first, second))
+        return 0.0
+
+    # Estimates: (0,1) 0.95, (0,2) 0.85, (1,2) 0.9; the exact check says "not similar".
+    clusters = find_clusters(sigs, 0.8, Banding(4, 5), exact_jaccard=pairwise(exact))
+    assert clusters == [[0, 1]]
+    assert sorted(asked) == [(0, 2), (1, 2)]
 
 
 def report_paragraphs() -> list[str]:
@@ -264,7 +283,8 @@ def test_recall_of_injected_duplicates(corpus):
 def test_exact_verification_reproduces_the_truth(corpus):
     texts, sigs, truth = corpus
     sets = [shingle_set(text, 5) for text in texts]
-    clusters = find_clusters(sigs, THRESHOLD, exact_jaccard=lambda a, b: jaccard(sets[a], sets[b]))
+    exact = pairwise(lambda a, b: jaccard(sets[a], sets[b]))
+    clusters = find_clusters(sigs, THRESHOLD, exact_jaccard=exact)
     assert clusters == clusters_of(len(texts), [(a, b) for a, b, _ in truth["duplicates"]])
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import shutil
 
 import pytest
-from conftest import SEEDS, seed_path
+from conftest import SEEDS, SHARED, seed_path
 
 from cleaner import (
     CleanConfig,
@@ -17,6 +18,7 @@ from cleaner import (
 )
 from cleaner.data import BoilerplateConfig
 
+PROVINCIAL = SHARED / "corpora" / "cn-gov-reports" / "provincial-2026-raw"
 PAGE = (
     "\u5f53\u524d\u4f4d\u7f6e:\u9996\u9875 > \u5de5\u4f5c\u52a8\u6001\r\n"  # 当前位置:首页 > 工作动态
     "\u533b\u4fdd\u60e0\u6c11\u5927\u4e8b\u8bb0\r\n"  # 医保惠民大事记
@@ -192,16 +194,27 @@ def test_html_without_the_extra_is_a_usage_error(tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists()
 
 
-def test_edge_lines_are_the_edges_of_the_normalized_text():
-    from cleaner._workers import edge_lines
-    from cleaner.boilerplate import edge_zone
+def test_edge_keys_are_those_of_the_normalized_text():
+    """Pass 1 normalizes only what it must, and finds the keys a full normalization gives."""
+    from cleaner._workers import edge_keys
+    from cleaner.boilerplate import corpus_candidate, edge_zone, line_key
     from cleaner.normalize import normalize_text
 
-    for path in sorted(SEEDS.glob("*.txt")):
-        raw = path.read_text(encoding="utf-8").split("\n")
-        normalized = normalize_text("\n".join(raw)).text.split("\n")
-        expected = [normalized[i] for i in sorted(edge_zone(normalized, 10))]
-        assert edge_lines(raw, CleanConfig()) == expected, path.name
+    config = CleanConfig()
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    for table in sorted(PROVINCIAL.glob("*.csv")):  # real scraped pages, when beside the repo
+        with table.open(encoding="utf-8-sig", newline="") as stream:
+            texts += [row["full_text"] for row in csv.DictReader(stream) if row.get("full_text")]
+    # Long raw lines that normalization makes short: spaces, invisible characters.
+    spaced = "\u6b22\u8fce\u8bbf\u95ee\u672c\u7ad9" + "\u200b" * 40  # 欢迎访问本站, 46 -> 6
+    texts.append(f"{spaced}\n\u6b63\u6587\u3002\n{spaced}\n\u3000 \t\n")
+    for text in texts:
+        raw = text.split("\n")
+        normalized = normalize_text(text).text.split("\n")
+        edges = [normalized[i].strip() for i in sorted(edge_zone(normalized, 10))]
+        expected = {line_key(line) for line in edges if corpus_candidate(line, config.boilerplate)}
+        assert edge_keys(raw, config) == expected, text[:40]
+    assert edge_keys(texts[-1].split("\n"), config)
 
 
 def test_corpus_frequent_lines_are_counted_per_site(tmp_path):

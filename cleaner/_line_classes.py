@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -73,47 +74,97 @@ def classify_line(
     if not text:
         return None
     sentence = is_sentence(text)
-    for rule in config.rules:
-        if _rule_matches(rule, text, sentence, position):
-            return (rule.category, rule.rule)
+    if config.rules:
+        verdict = _first_rule(_rule_table(tuple(config.rules), sentence), text, position)
+        if verdict:
+            return verdict
     if _is_decoration(text):
         return DECORATION
-    for rule in R.LINE_RULES:
-        if _rule_matches(rule, text, sentence, position):
-            return (rule.category, rule.rule)
-    if not sentence and _is_page_tools(text):
-        return ("page-tools", "tool-words")
-    if not sentence and _is_metadata_line(text):
-        return ("metadata", "labelled-fields")
-    if byline_names(text) is not None:
-        return ("byline", "reporter")
+    if len(text) <= SHAPES_MAX_CHARS:
+        verdict = _shape_verdict(text, sentence, position)
+        if verdict:
+            return verdict
+    if frequent_keys and corpus_candidate(text, config) and line_key(text) in frequent_keys:
+        return ("corpus-frequent", "recurs-across-documents")
+    return None
+
+
+def _shape_verdict(text: str, sentence: bool, position: Position) -> tuple[str, str] | None:
+    """Return what the built-in rules and line shapes make of a line, in their order."""
+    table = BUILTIN_SENTENCE_TABLE if sentence else BUILTIN_TABLE
+    verdict = _first_rule(table, text, position)
+    if verdict:
+        return verdict
+    # Page tools and metadata fields never end like a sentence; bylines refuse one too.
+    if not sentence:
+        if _is_page_tools(text):
+            return ("page-tools", "tool-words")
+        if _is_metadata_line(text):
+            return ("metadata", "labelled-fields")
+        if byline_names(text) is not None:
+            return ("byline", "reporter")
     if caption_credit(text) is not None:
         return CAPTION
     if not sentence and _is_menu_line(text, position):
         return ("navigation", "menu-line")
     if not sentence and _is_accessibility_blurb(text):
         return ("accessibility", "elder-mode-blurb")
-    if frequent_keys and corpus_candidate(text, config) and line_key(text) in frequent_keys:
-        return ("corpus-frequent", "recurs-across-documents")
     return None
 
 
-def _rule_matches(rule: LineRule, text: str, sentence: bool, position: Position) -> bool:
-    """Tell whether a line rule removes a line, standing where it stands."""
-    if len(text) > rule.max_chars or (sentence and not rule.sentences):
-        return False
-    if rule.where != "line":
-        head = position.from_top < rule.zone_lines and rule.where in ("head", "edges")
-        tail = position.from_bottom < rule.zone_lines and rule.where in ("tail", "edges")
-        if not (head or tail):
-            return False
-    return compiled(rule.pattern).search(text) is not None
+def _in_zone(rule: LineRule, position: Position) -> bool:
+    """Tell whether a line stands in the head or tail zone a rule of place looks at."""
+    head = position.from_top < rule.zone_lines and rule.where in ("head", "edges")
+    tail = position.from_bottom < rule.zone_lines and rule.where in ("tail", "edges")
+    return head or tail
+
+
+# A rule with its compiled search, ready for ``_first_rule``.
+RuleEntry = tuple[LineRule, Callable[[str], "re.Match[str] | None"]]
+
+
+@lru_cache(maxsize=64)
+def _rule_table(rules: tuple[LineRule, ...], sentence: bool) -> tuple[RuleEntry, ...]:
+    """Return the rules that may remove a line (ending like a sentence or not), compiled.
+
+    Made once per rule set, so judging a line costs no pattern lookups and skips
+    the rules that never take sentences.
+    """
+    return tuple(
+        (rule, compiled(rule.pattern).search) for rule in rules if rule.sentences or not sentence
+    )
+
+
+def _first_rule(
+    table: tuple[RuleEntry, ...], text: str, position: Position
+) -> tuple[str, str] | None:
+    """Return ``(class, rule)`` of the first rule of ``table`` that removes the line."""
+    for rule, search in table:
+        if len(text) > rule.max_chars or (rule.where != "line" and not _in_zone(rule, position)):
+            continue
+        if search(text) is not None:
+            return (rule.category, rule.rule)
+    return None
 
 
 @lru_cache(maxsize=1024)
 def compiled(pattern: str) -> re.Pattern[str]:
     """Compile a rule's pattern once per process (rules are kept as text)."""
     return re.compile(pattern)
+
+
+BUILTIN_TABLE = _rule_table(R.LINE_RULES, False)
+BUILTIN_SENTENCE_TABLE = _rule_table(R.LINE_RULES, True)
+# No built-in rule or line shape looks at a longer line: see each one's limit.
+SHAPES_MAX_CHARS = max(
+    *(rule.max_chars for rule in R.LINE_RULES),
+    R.PAGE_TOOLS_MAX_CHARS,
+    R.META_MAX_CHARS,
+    R.BYLINE_MAX_CHARS,
+    R.CAPTION_MAX_CHARS,
+    R.MENU_MAX_CHARS,
+    R.ACCESSIBILITY_MAX_CHARS,
+)
 
 
 def _is_menu_line(text: str, position: Position) -> bool:
@@ -124,7 +175,7 @@ def _is_menu_line(text: str, position: Position) -> bool:
     >>> _is_menu_line(menu, NOWHERE), _is_menu_line(names, NOWHERE)
     (True, False)
     """
-    if len(text) > R.MENU_MAX_CHARS or any(ch in R.TEXT_PUNCTUATION for ch in text):
+    if len(text) > R.MENU_MAX_CHARS or not R.TEXT_PUNCTUATION.isdisjoint(text):
         return False
     edge = min(position) < R.EDGE_ZONE_LINES
     tokens = [token for token in R.MENU_BAR_RE.split(text) if token]
@@ -151,20 +202,25 @@ def _is_decoration(text: str) -> bool:
     """
     if text in R.DASH_LINES:  # "——" opens a subtitle or a speaker's line: text
         return False
-    return all(unicodedata.category(ch)[0] in "PSZ" for ch in text) and not any(
-        ch in R.TEXT_PUNCTUATION for ch in text
-    )
+    # Most lines start with a letter: settle them without looping over the line.
+    if text and unicodedata.category(text[0])[0] not in "PSZ":
+        return False
+    return all(
+        unicodedata.category(ch)[0] in "PSZ" for ch in text
+    ) and R.TEXT_PUNCTUATION.isdisjoint(text)
 
 
 def _is_page_tools(text: str) -> bool:
-    if len(text) > 60:
+    if len(text) > R.PAGE_TOOLS_MAX_CHARS:
+        return False
+    if not R.PAGE_TOOL_CHARS.issuperset("".join(text.split())):  # spaces are separators
         return False
     core = R.PAGE_TOOL_SEPARATORS_RE.sub("", text)
     return bool(core) and R.PAGE_TOOL_LINE_RE.fullmatch(core) is not None
 
 
 def _is_metadata_line(text: str) -> bool:
-    if len(text) > R.META_MAX_CHARS:
+    if len(text) > R.META_MAX_CHARS or (":" not in text and "\uff1a" not in text):
         return False
     labels = [m.group(1) for m in R.META_LABEL_RE.finditer(text)]
     if not labels:
@@ -173,7 +229,7 @@ def _is_metadata_line(text: str) -> bool:
 
 
 def _is_accessibility_blurb(text: str) -> bool:
-    if len(text) > 200:
+    if len(text) > R.ACCESSIBILITY_MAX_CHARS:
         return False
-    hits = sum(1 for word in R.ACCESSIBILITY_WORDS if word in text)
+    hits = sum(map(text.__contains__, R.ACCESSIBILITY_WORDS))
     return hits >= R.ACCESSIBILITY_MIN_WORDS

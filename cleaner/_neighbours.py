@@ -44,7 +44,7 @@ def is_sentence(line: str) -> bool:
     >>> is_sentence("当前位置：首页")
     False
     """
-    return bool(R.SENTENCE_END_RE.search(line.rstrip()))
+    return line.rstrip()[-1:] in R.SENTENCE_END_CHARS
 
 
 def next_text(lines: Sequence[str], index: int, step: int) -> str:
@@ -64,22 +64,25 @@ def mark_breadcrumb_lines(lines: Sequence[str], verdicts: Verdicts) -> None:
     breadcrumb when it starts at the home page or has two separators or more, so
     a lone ">" between two words of a text is not enough.
     """
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    texts = [line.strip() for line in lines]
+    if R.SEPARATOR_LINES.isdisjoint(texts):  # no separator line, no chain: most pages
+        return
+    nonblank = [i for i, text in enumerate(texts) if text]
     position = 0
     while position < len(nonblank):
         chain = [nonblank[position]]
-        if R.LABEL_LINE_RE.match(lines[chain[0]].strip()):
+        if R.LABEL_LINE_RE.match(texts[chain[0]]):
             step = position + 1
             while step + 1 < len(nonblank):
                 separator, label = nonblank[step], nonblank[step + 1]
-                if lines[separator].strip() not in R.SEPARATOR_LINES:
+                if texts[separator] not in R.SEPARATOR_LINES:
                     break
-                if not R.LABEL_LINE_RE.match(lines[label].strip()):
+                if not R.LABEL_LINE_RE.match(texts[label]):
                     break
                 chain += [separator, label]
                 step += 2
         separators = (len(chain) - 1) // 2
-        home = lines[chain[0]].strip() in R.HOME_WORDS
+        home = texts[chain[0]] in R.HOME_WORDS
         if separators >= R.BREADCRUMB_MIN_SEPARATORS or (separators and home):
             for index in chain:
                 if verdicts.get(index, ("decoration",))[0] == "decoration":

@@ -38,7 +38,7 @@ from . import lsh
 from .clusters import exact_jaccard_reader
 from .data import CleanConfig
 from .minhash import is_empty
-from .write import staged_path
+from .staging import Location, Staged, staged_location
 
 # More rounds than any graph needs: each round at least halves the longest path.
 MAX_ROUNDS = 64
@@ -172,8 +172,14 @@ def _second_join(group: pa.Table, num_perm: int, floor: float) -> pa.Table:
     )
 
 
-def _verified(table: pa.Table, config: CleanConfig, work_dir: str | None) -> pa.Table:
-    """Keep the pairs that reach the threshold, exactly when the texts can be read."""
+def _verified(
+    table: pa.Table, config: CleanConfig, work_dir: str | None, places: npt.NDArray[np.int64]
+) -> pa.Table:
+    """Keep the pairs that reach the threshold, exactly when the texts can be read.
+
+    ``places[index]`` is where the text of the run's ``index``-th file is staged
+    (batch, start, size).
+    """
     threshold = config.dedup.jaccard_threshold
     first, second = _ints(table["a"]), _ints(table["b"])
     estimates = np.asarray(table["estimate"])
@@ -181,10 +187,12 @@ def _verified(table: pa.Table, config: CleanConfig, work_dir: str | None) -> pa.
     asked = np.flatnonzero(lsh.needs_exact(estimates, threshold))
     if work_dir is not None and len(asked):
         names = np.unique(np.concatenate([first[asked], second[asked]]))
-        exact = exact_jaccard_reader(
-            lambda position: staged_path(work_dir, int(names[position])),
-            config.dedup.shingle_chars,
-        )
+
+        def location(position: int) -> Location:
+            batch, start, size = places[names[position]].tolist()
+            return staged_location(work_dir, Staged(batch, start, size))
+
+        exact = exact_jaccard_reader(location, config.dedup.shingle_chars)
         pairs = np.searchsorted(names, np.stack([first[asked], second[asked]], axis=1))
         similar[asked] = exact(pairs) >= threshold
     return pa.table(
@@ -199,10 +207,17 @@ def _copy_edges(table: pa.Table) -> pa.Table:
     return pa.table({"a": table["leader"], "b": table["index"], "changed": changed}, schema=_EDGES)
 
 
-def duplicate_edges(signed: Any, config: CleanConfig, work_dir: str | None, partitions: int) -> Any:
+def duplicate_edges(
+    signed: Any,
+    config: CleanConfig,
+    work_dir: str | None,
+    partitions: int,
+    places: npt.NDArray[np.int64],
+) -> Any:
     """Return the dataset of verified edges (a, b) between near-duplicate documents.
 
-    ``signed`` comes from ``signed_rows`` with ``shards(partitions)`` shards.
+    ``signed`` comes from ``signed_rows`` with ``shards(partitions)`` shards;
+    ``places`` says where each text is staged (``staged_places``).
     """
     num_perm, count = config.dedup.num_perm, shards(partitions)
     banding = lsh.choose_banding(config.dedup.jaccard_threshold, num_perm)
@@ -231,9 +246,25 @@ def duplicate_edges(signed: Any, config: CleanConfig, work_dir: str | None, part
         .map_groups(_second_join, batch_format="pyarrow", fn_args=(num_perm, floor))
     )
     verified = candidates.map_batches(
-        _verified, batch_format="pyarrow", fn_kwargs={"config": config, "work_dir": work_dir}
+        _verified,
+        batch_format="pyarrow",
+        fn_kwargs={"config": config, "work_dir": work_dir, "places": places},
     )
     return copies.union(verified)
+
+
+def staged_places(staged: dict[int, Staged]) -> npt.NDArray[np.int64]:
+    """Return where each run index's text is staged, one (batch, start, size) row per index.
+
+    24 bytes per file, sent once to the workers that verify candidate pairs.
+
+    >>> staged_places({2: Staged(0, 10, 5)}).tolist()
+    [[-1, -1, -1], [-1, -1, -1], [0, 10, 5]]
+    """
+    places = np.full((max(staged, default=-1) + 1, 3), -1, dtype=np.int64)
+    for index, place in staged.items():
+        places[index] = (place.batch, place.start, place.size)
+    return places
 
 
 def shards(partitions: int) -> int:

@@ -72,14 +72,17 @@ PAGE_TOOL_WORDS = (
     "\u6211\u8981\u7ea0\u9519",  # 我要纠错
     "\u590d\u5236\u94fe\u63a5",  # 复制链接
 )
+PAGE_TOOLS_MAX_CHARS = 60
 PAGE_TOOL_LINE_RE = re.compile(
     "(?:" + "|".join(sorted(PAGE_TOOL_WORDS, key=len, reverse=True)) + ")+"
 )
 # Brackets, bars and separators around page-tool words: 【打印】|【关闭】, [字体: 大 中 小].
-PAGE_TOOL_SEPARATORS_RE = re.compile(
-    "[\\s\u3010\u3011\\[\\]\uff3b\uff3d()\uff08\uff09|\uff5c\u4e28/\u00b7\u2022:\uff1a"
-    "\u3001,\uff0c>\uff1e]+"
+_PAGE_TOOL_SEPARATORS = (
+    "\u3010\u3011[]\uff3b\uff3d()\uff08\uff09|\uff5c\u4e28/\u00b7\u2022:\uff1a\u3001,\uff0c>\uff1e"
 )
+PAGE_TOOL_SEPARATORS_RE = re.compile(f"[\\s{re.escape(_PAGE_TOOL_SEPARATORS)}]+")
+# Every character of a page-tool line but its spaces: a line with any other is not one.
+PAGE_TOOL_CHARS = frozenset("".join(PAGE_TOOL_WORDS) + _PAGE_TOOL_SEPARATORS)
 
 # Words typical of the accessibility / elder-mode blurbs that sites print above
 # the article ("充分考虑到老年人的使用习惯，字体更大 ..."). Three or more of them in
@@ -102,6 +105,7 @@ ACCESSIBILITY_WORDS = (
     "\u653e\u5927",  # 放大
 )
 ACCESSIBILITY_MIN_WORDS = 3
+ACCESSIBILITY_MAX_CHARS = 200
 
 # Labels that open a metadata field. "Strong" labels make a metadata line on
 # their own; weak ones (时间, 日期, 作者, 编辑) only together with another label,
@@ -148,6 +152,7 @@ URL_RE = re.compile(r"https?://[^\s\u3000-\u303f\uff00-\uffef]+")
 DOMAIN_RE = re.compile(r"^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:cn|com|net|org|gov)$")
 
 # "大众网记者 张钟雯 枣庄报道", "本报记者 张三 李四", "通讯员 王五".
+BYLINE_MAX_CHARS = 40
 BYLINE_ROLE_RE = re.compile(
     f"^[{HAN}A-Za-z]{{0,10}}?(?:\u8bb0\u8005|\u901a\u8baf\u5458|\u7279\u7ea6\u8bb0\u8005)$"
 )
@@ -178,6 +183,9 @@ CAPTION_CREDIT_RE = re.compile(
     ")$"
 )
 CAPTION_MAX_CHARS = 160
+# The last character of a credit, spaces aside: a name's, "摄" or a closing bracket.
+# Testing it first spares the search on nearly every line.
+CREDIT_END_RE = re.compile(f"[{HAN}\u00b7\uff09)]")
 # The part of a credit before the names: the organization and the role.
 CREDIT_PREFIX_RE = re.compile(f"^[\uff08(]?\\s*(?:{_CREDIT_ORG}{_CREDIT_ROLE})?\\s*")
 
@@ -220,7 +228,11 @@ DASH_LINES = frozenset({"\u2014", "\u2014\u2014"})
 # however many reports share it.
 OFFICE_TITLES = ("\u603b\u7406", "\u7701\u957f", "\u5e02\u957f", "\u4e3b\u5e2d", "\u4e66\u8bb0")
 # A line that ends like a sentence is content: navigation patterns never remove it.
-SENTENCE_END_RE = re.compile("[\u3002\uff01\uff1f!?\uff1b;\u2026\u201d\u300d]$")
+_SENTENCE_ENDS = "\u3002\uff01\uff1f!?\uff1b;\u2026\u201d\u300d"
+SENTENCE_END_RE = re.compile(f"[{_SENTENCE_ENDS}]$")
+# The same test without a regex, for a line already stripped of trailing spaces:
+# ``SENTENCE_END_RE.search`` tries every position of the line.
+SENTENCE_END_CHARS = frozenset(_SENTENCE_ENDS)
 
 # The first node of a breadcrumb: "首页 / > / 政府信息公开 / > / ..." scraped one node per line.
 HOME_WORDS = frozenset(

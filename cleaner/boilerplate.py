@@ -9,6 +9,7 @@ sentence is never removed by a pattern meant for short navigation lines.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from typing import NamedTuple
 
 from . import _neighbours as N
@@ -22,6 +23,7 @@ from .metadata import read_metadata
 
 # Captions that make up this share of a page's text are its content (a photo story).
 PHOTO_STORY_SHARE = 0.25
+NO_KEYS: frozenset[int] = frozenset()
 
 
 def edge_zone(lines: Sequence[str], size: int) -> frozenset[int]:
@@ -84,14 +86,16 @@ def line_positions(lines: Sequence[str], gone: frozenset[int] = frozenset()) -> 
     >>> [tuple(position) for position in line_positions(["a", "x", "b"], frozenset({1}))]
     [(0, 1), (1, 1), (1, 0)]
     """
-    counted = [bool(line.strip()) and index not in gone for index, line in enumerate(lines)]
-    total = sum(counted)
-    positions = []
-    seen = 0
-    for counts in counted:
-        positions.append(Position(seen, total - seen - (1 if counts else 0)))
-        seen += 1 if counts else 0
-    return positions
+    return _positions([bool(line.strip()) for line in lines], gone)
+
+
+def _positions(nonblank: Sequence[bool], gone: frozenset[int]) -> list[Position]:
+    """Return ``line_positions`` from the lines' blankness, computed once per page."""
+    counted = [flag and i not in gone for i, flag in enumerate(nonblank)] if gone else nonblank
+    before = list(accumulate(counted, initial=0))  # counted lines above each line
+    total = before.pop()
+    after = [total - seen - counts for seen, counts in zip(before, counted, strict=True)]
+    return list(map(Position, before, after))
 
 
 class _Judgement(NamedTuple):
@@ -117,12 +121,16 @@ def _judge_page(
     """
     reach = max([R.EDGE_ZONE_LINES] + [rule.zone_lines for rule in (*R.LINE_RULES, *config.rules)])
     judged: dict[int, tuple[str, str]] = {}
-    seen_at: list[Position | None] = [None] * len(lines)
+    seen_at: list[tuple[int, int] | None] = [None] * len(lines)
+    nonblank = [bool(line.strip()) for line in lines]
     gone: frozenset[int] = frozenset()
     result = None
     while True:
-        positions = line_positions(lines, gone)
-        places = [Position(min(p.from_top, reach), min(p.from_bottom, reach)) for p in positions]
+        positions = _positions(nonblank, gone)
+        places = [
+            (top if top < reach else reach, bottom if bottom < reach else reach)
+            for top, bottom in positions
+        ]
         moved = [index for index, place in enumerate(places) if seen_at[index] != place]
         if result is not None and not moved:
             return result
@@ -133,6 +141,9 @@ def _judge_page(
             else:
                 judged.pop(index, None)
         result = _judge_neighbours(lines, dict(judged), positions, config)
+        # The same lines gone give the same places, so no line would move: done.
+        if gone == result.verdicts.keys():
+            return result
         gone = frozenset(result.verdicts)
 
 
@@ -171,7 +182,7 @@ def _line_verdicts(
     zone -= {min(zone, default=-1)}
     for index in indices:
         line = lines[index]
-        frequent = frequent_keys if index in zone else frozenset()
+        frequent = frequent_keys if index in zone else NO_KEYS
         verdict = classify_line(line, frequent, config, positions[index])
         if verdict and verdict[0] == "corpus-frequent" and _inside_sentence(lines, index):
             verdict = None
@@ -211,9 +222,11 @@ def _keep_photo_story(lines: Sequence[str], verdicts: dict[int, tuple[str, str]]
     page of three captioned photos and one sentence tells its story in them.
     """
     captions = [i for i, verdict in verdicts.items() if verdict == CAPTION]
+    if not captions:
+        return
     caption_chars = sum(len(lines[i].strip()) for i in captions)
     other_chars = sum(len(line.strip()) for i, line in enumerate(lines) if i not in verdicts)
-    if captions and caption_chars >= PHOTO_STORY_SHARE * (caption_chars + other_chars):
+    if caption_chars >= PHOTO_STORY_SHARE * (caption_chars + other_chars):
         for index in captions:
             del verdicts[index]
 
@@ -248,7 +261,8 @@ def _strip_attribution(line: str) -> tuple[str, str]:
     ('完成。', '（王 涛）(赵 冉)')
     """
     text = line
-    while True:
+    # An attribution ends in a closing bracket: most lines are done without a search.
+    while text.rstrip()[-1:] in ")\uff09":
         match = R.ATTRIBUTION_RE.search(text)
         if not match or match.start() == 0:
             break

@@ -20,9 +20,10 @@ from ._workers import Processed
 from .data import CleanConfig, ClusterMember, DuplicateCluster
 from .dedup import document_shingles, find_near_duplicates, jaccard
 from .lsh import ExactJaccard, Pairs
+from .staging import Location, read_location
 
 # Where the cleaned text of the run's index-th file is.
-TextPath = Callable[[int], Path]
+TextPath = Callable[[int], Location]
 # Pairs per task of the exact check: candidates come in runs that share a document,
 # and a task reads each document once.
 EXACT_CHUNK_PAIRS = 64
@@ -87,16 +88,16 @@ def mark_templates(
 
 
 def exact_jaccard_reader(
-    path_of: Callable[[int], Path], shingle_chars: int, jobs: int = 1
+    location_of: Callable[[int], Location], shingle_chars: int, jobs: int = 1
 ) -> ExactJaccard:
     """Return the exact Jaccard similarities of pairs of documents, read back from their files.
 
-    ``path_of(i)`` holds the text of position ``i``. Each task reads and shingles
-    its documents once; tasks run on ``jobs`` processes, results in order.
+    ``location_of(i)`` is where the text of position ``i`` is. Each task reads
+    and shingles its documents once; tasks run on ``jobs`` processes, in order.
     """
 
     def similarities(pairs: Pairs) -> npt.NDArray[np.float64]:
-        named = [(str(path_of(a)), str(path_of(b))) for a, b in pairs.tolist()]
+        named = [(location_of(a), location_of(b)) for a, b in pairs.tolist()]
         chunks = [
             (shingle_chars, named[start : start + EXACT_CHUNK_PAIRS])
             for start in range(0, len(named), EXACT_CHUNK_PAIRS)
@@ -108,16 +109,15 @@ def exact_jaccard_reader(
     return similarities
 
 
-def _chunk_similarities(chunk: tuple[int, list[tuple[str, str]]]) -> list[float]:
-    """Exact similarity of each pair of files of a chunk, each file shingled once."""
+def _chunk_similarities(chunk: tuple[int, list[tuple[Location, Location]]]) -> list[float]:
+    """Exact similarity of each pair of texts of a chunk, each text shingled once."""
     size, pairs = chunk
-    cache: dict[str, set[str]] = {}
+    cache: dict[Location, set[str]] = {}
 
-    def shingles(path: str) -> set[str]:
-        if path not in cache:
-            with open(path, encoding="utf-8") as stream:
-                cache[path] = document_shingles(stream.read(), size)
-        return cache[path]
+    def shingles(location: Location) -> set[str]:
+        if location not in cache:
+            cache[location] = document_shingles(read_location(location), size)
+        return cache[location]
 
     return [jaccard(shingles(first), shingles(second)) for first, second in pairs]
 

@@ -225,8 +225,11 @@ class RayEngine:
             batch_format="pyarrow",
             fn_kwargs={"num_perm": num_perm, "shards": shards},
         ).materialize()
+        places = _ray_graph.staged_places(
+            {index: p.staged for index, _, p in entries if p.staged is not None}
+        )
         edges = _ray_graph.duplicate_edges(
-            signed, config, str(work_dir) if work_dir else None, self.partitions
+            signed, config, str(work_dir) if work_dir else None, self.partitions, places
         )
         roots = _ray_graph.connected_roots(edges, self.partitions)
         if not roots:

@@ -28,7 +28,7 @@ def byline_names(text: str) -> list[str] | None:
     >>> byline_names("\u5927\u4f17\u7f51\u8bb0\u8005 \u5f20\u949f\u96ef \u67a3\u5e84\u62a5\u9053")
     ['\u5f20\u949f\u96ef']
     """
-    if len(text) > 40 or R.SENTENCE_END_RE.search(text):
+    if len(text) > R.BYLINE_MAX_CHARS or R.SENTENCE_END_RE.search(text):
         return None
     short = R.SHORT_BYLINE_RE.match(text)
     if short:
@@ -57,7 +57,7 @@ def caption_credit(text: str) -> list[str] | None:
     >>> caption_credit("\u4f1a\u8bae\u53ec\u5f00\u3002\u8bb0\u8005\u4e86\u89e3\u5230") is None
     True
     """
-    if len(text) > R.CAPTION_MAX_CHARS:
+    if len(text) > R.CAPTION_MAX_CHARS or not R.CREDIT_END_RE.match(text.rstrip()[-1:]):
         return None
     match = R.CAPTION_CREDIT_RE.search(text)
     if not match:

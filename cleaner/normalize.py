@@ -63,15 +63,18 @@ FULLWIDTH_POINT_RE = re.compile("(?<=[0-9])\uff0e(?=[0-9])")
 SPACED_DIGITS_RE = re.compile("(?<![0-9.\uff0e])[0-9.\uff0e]+(?: +[0-9.\uff0e]+)+")
 ASCII_LETTER_RE = re.compile("[A-Za-z]")
 
+# The patterns that drop spaces open with the first space and look behind it for
+# its context (`(?<=[0-9] )`): a pattern that opens with a literal lets the regex
+# engine jump from space to space instead of trying every position of the line.
 DIGIT_CJK_SPACE_RE = re.compile(
-    f"(?:(?<=[0-9])|(?<=[0-9]%)) +(?=[{SPACING_CJK}])|(?<=[{SPACING_CJK}]) +(?=[0-9])"
+    f" (?:(?:(?<=[0-9] )|(?<=[0-9]% )) *(?=[{SPACING_CJK}])|(?<=[{SPACING_CJK}] ) *(?=[0-9]))"
 )
 LATIN_BEFORE_CJK_RE = re.compile(f"(?<![^ ])([^ ]*[A-Za-z]) +(?=[{SPACING_CJK}])")
-LATIN_AFTER_CJK_RE = re.compile(f"(?<=[{SPACING_CJK}]) +([A-Za-z][^ ]*)(?![^ ])")
+LATIN_AFTER_CJK_RE = re.compile(f" (?<=[{SPACING_CJK}] ) *([A-Za-z][^ ]*)(?![^ ])")
 # A token that looks like a URL, a domain or an e-mail keeps its separating spaces.
 URLISH_RE = re.compile("[/@]|[A-Za-z]\\.[A-Za-z]")
 
-PUNCT_SPACE_RE = re.compile(f"(?<=[{CJK_PUNCT}]) +| +(?=[{CJK_PUNCT}])")
+PUNCT_SPACE_RE = re.compile(f" (?:(?<=[{CJK_PUNCT}] ) *| *(?=[{CJK_PUNCT}]))")
 
 # ascii mode: U+FF01-FF5E map onto ASCII one to one; the ideographic full stop and
 # comma (U+3002, U+3001) and the CJK brackets (U+3008-3011) have no ASCII twin
@@ -117,9 +120,10 @@ def normalize_text(text: str, config: NormalizeConfig = DEFAULT_CONFIG) -> Norma
     """
     counts: dict[str, int] = {}
     trigger = TRIGGER_RES[config.punctuation].search
+    chain = _chain_of(config)
     # Most lines trigger no rule; testing here saves a call per line.
     lines = [
-        _normalize_counted(line, config, counts) if trigger(line) else line
+        _settle(line, chain, trigger, counts) if trigger(line) else line
         for line in text.split("\n")
     ]
     return Normalized(text="\n".join(lines), rule_counts=counts)
@@ -158,16 +162,30 @@ TRIGGER_RES = {
 
 def _normalize_counted(line: str, config: NormalizeConfig, counts: dict[str, int]) -> str:
     """Apply the rule chain to ``line`` until nothing changes, adding to ``counts``."""
-    if not TRIGGER_RES[config.punctuation].search(line):
+    trigger = TRIGGER_RES[config.punctuation].search
+    if not trigger(line):
         return line
-    chain = _chain_of(config)
+    return _settle(line, _chain_of(config), trigger, counts)
+
+
+def _settle(
+    line: str,
+    chain: tuple[tuple[str, Rule], ...],
+    trigger: Callable[[str], object],
+    counts: dict[str, int],
+) -> str:
+    """Run ``chain`` over a line with a trigger character until a pass changes nothing.
+
+    A pass that leaves no trigger character is the last one: the next pass
+    would change nothing, so it is skipped (usually the whole second pass).
+    """
     for _ in range(MAX_PASSES):
         before = line
         for name, rule in chain:
             line, changes = rule(line)
             if changes:
                 counts[name] = counts.get(name, 0) + changes
-        if line == before:
+        if line == before or not trigger(line):
             break
     return line
 
@@ -225,8 +243,12 @@ def _sub_changes(
 
 def _fix_whitespace(line: str) -> tuple[str, int]:
     """Map odd spaces to one ASCII space, drop invisible characters, trim the ends."""
-    line, mapped = ODD_SPACE_RE.subn(" ", line)
-    line, dropped = INVISIBLE_RE.subn("", line)
+    mapped = dropped = 0
+    # Odd spaces and invisible characters are all unprintable: one fast C scan
+    # skips both regexes on nearly every line.
+    if not line.isprintable():
+        line, mapped = ODD_SPACE_RE.subn(" ", line)
+        line, dropped = INVISIBLE_RE.subn("", line)
     line, collapsed = SPACE_RUN_RE.subn(" ", line)
     stripped = line.strip(" ")
     trimmed = (not line.startswith(stripped)) + (not line.endswith(stripped))
@@ -236,12 +258,16 @@ def _fix_whitespace(line: str) -> tuple[str, int]:
 def _narrow_alnum(line: str) -> tuple[str, int]:
     """Map full-width letters and digits (and a full-width point between digits) to ASCII."""
     line, letters = FULLWIDTH_ALNUM_RE.subn(lambda m: chr(ord(m.group()) - 0xFEE0), line)
-    line, points = FULLWIDTH_POINT_RE.subn(".", line)
+    points = 0
+    if "\uff0e" in line:
+        line, points = FULLWIDTH_POINT_RE.subn(".", line)
     return line, letters + points
 
 
 def _join_spaced_digits(line: str) -> tuple[str, int]:
     """Join ``2 0 2 1`` and ``7 . 9 5`` when every piece of the run is one digit or a dot."""
+    if " " not in line:  # every pattern of this rule needs an ASCII space
+        return line, 0
     return _sub_changes(SPACED_DIGITS_RE, _joined_run, line)
 
 
@@ -263,11 +289,15 @@ def _joined_run(match: re.Match[str]) -> str:
 
 def _drop_digit_cjk_spaces(line: str) -> tuple[str, int]:
     """Drop spaces between a number (or ``%``) and Han/kana, in both directions."""
+    if " " not in line:  # every pattern of this rule needs an ASCII space
+        return line, 0
     return DIGIT_CJK_SPACE_RE.subn("", line)
 
 
 def _drop_latin_cjk_spaces(line: str) -> tuple[str, int]:
     """Drop spaces between a Latin word and Han/kana, unless the word is URL-like."""
+    if " " not in line or not ASCII_LETTER_RE.search(line):  # both patterns need them
+        return line, 0
 
     def keep_urls(match: re.Match[str]) -> str:
         word = match.group(1)
@@ -280,6 +310,8 @@ def _drop_latin_cjk_spaces(line: str) -> tuple[str, int]:
 
 def _drop_punct_spaces(line: str) -> tuple[str, int]:
     """Drop spaces on either side of full-width punctuation."""
+    if " " not in line:  # every pattern of this rule needs an ASCII space
+        return line, 0
     return PUNCT_SPACE_RE.subn("", line)
 
 

@@ -25,7 +25,6 @@ from .data import (
     CleanConfig,
     CleanReport,
     FileFailure,
-    FileReport,
     IndexDuplicate,
 )
 from .document import clean_text as clean_text
@@ -33,11 +32,12 @@ from .engine import ENGINES, RAY_INSTALL_HINT, EdgeCounts, Engine, LocalEngine, 
 from .errors import OutputError, UsageProblem
 from .html import INSTALL_HINT, extraction_available
 from .incremental import add_to_index, deduplicate_with_index
+from .place import place_outputs
 from .read import printable_path, scan_files
 from .report import build_report, json_chunks
 from .report_html import REPORT_HTML, render_html_data
 from .report_markdown import render_markdown_data
-from .report_texts import chain_texts, directory_texts, source_texts
+from .report_texts import chain_texts, directory_texts, location_texts, source_texts
 from .resume import (
     Entry,
     frequent_key,
@@ -47,16 +47,13 @@ from .resume import (
     reusable,
     save_manifest,
 )
+from .staging import WHOLE_FILE, Location, staged_location
 from .write import (
     CORPUS_JSONL,
     REPORT_JSON,
     REPORT_MARKDOWN,
     WORK_DIR,
     clear_stale_temporaries,
-    finish_jsonl,
-    flush_staged,
-    place_file,
-    staged_name,
     staged_path,
     write_atomic,
 )
@@ -98,60 +95,6 @@ def _frequent_lines(
     if not state.config.boilerplate.enabled or minimum == 0 or len(rel_paths) < minimum:
         return EdgeCounts({}, {}, {})
     return engine.count_edges(rel_paths, state, known)
-
-
-def _place_outputs(
-    output_dir: Path,
-    work_dir: Path,
-    kept: list[tuple[int, str, FileReport]],
-    config: CleanConfig,
-) -> list[FileFailure]:
-    """Move kept texts (index, input path, report) from the work directory into place."""
-    failures: list[FileFailure] = []
-    flush_staged()
-    if config.output_format == "jsonl" or config.jsonl_path:
-        targets = [output_dir / CORPUS_JSONL] if config.output_format == "jsonl" else []
-        if config.jsonl_path:
-            targets.append(Path(config.jsonl_path))
-        records = ((jsonl_record(f), staged_path(work_dir, index)) for index, _, f in kept)
-        try:
-            finish_jsonl(targets, records, work_dir)
-        except OSError as error:
-            raise OutputError(f"cannot write JSON Lines: {error.strerror or error}") from error
-    if config.output_format == "text":
-        # Plain strings, not Paths: this loop runs once per kept file, in one process.
-        out, work = os.fspath(output_dir), os.fspath(work_dir)
-        placed: set[tuple[int, int]] = set()
-        folders: set[str] = set()
-        for index, rel_path, file in kept:
-            target = os.path.join(out, rel_path)
-            try:
-                if _identity(target) in placed:
-                    # Two inputs, one output (a case-insensitive file system): keep the first.
-                    raise FileExistsError(0, f"{printable_path(rel_path)} was already written")
-                place_file(os.path.join(work, staged_name(index)), target, folders)
-                if (identity := _identity(target)) is not None:
-                    placed.add(identity)
-            except OSError as error:
-                reason = f"cannot write output: {error.strerror or error}"
-                failures.append(FileFailure(file.source_path, reason))
-    return failures
-
-
-def _identity(path: str) -> tuple[int, int] | None:
-    """Return the (device, inode) of the file at ``path``, None if there is none."""
-    try:
-        status = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return status.st_dev, status.st_ino
-
-
-def jsonl_record(file: FileReport, text: str = "") -> dict[str, Any]:
-    """Return the JSON Lines record of a kept document (the layout corpus tools read)."""
-    metadata: dict[str, Any] = {"source_path": file.source_path, "encoding": file.decoding.encoding}
-    metadata.update(file.metadata.as_dict())
-    return {"id": file.doc_id, "text": text, "metadata": metadata}
 
 
 def clean_corpus(
@@ -292,10 +235,13 @@ def _run(
             entries.append((index, rel_path, result))
     entries.sort(key=lambda entry: entry[0])
     # Where each text is: staged in the work directory, or already in place (reused).
-    in_place = {index: out / rel for index, rel, _ in entries if out is not None and rel in reused}
+    in_place = {i: f"{out}/{rel}" for i, rel, _ in entries if out is not None and rel in reused}
+    staged = {index: p.staged for index, _, p in entries if p.staged is not None}
 
-    def texts(index: int) -> Path:
-        return in_place.get(index) or staged_path(f"{work_dir}", index)
+    def texts(index: int) -> Location:
+        if index in in_place:
+            return in_place[index], 0, WHOLE_FILE
+        return staged_location(f"{work_dir}", staged[index])
 
     processed = [p for _, _, p in entries]
     from_index: tuple[IndexDuplicate, ...] = ()
@@ -314,23 +260,27 @@ def _run(
     ]
     if output_dir is not None and work_dir is not None:
         kept = [
-            (index, rel_path, file)
-            for (index, rel_path, _), file in zip(entries, files, strict=True)
-            if file.status == "written" and rel_path not in reused
+            (index, rel_path, file, p.staged)
+            for (index, rel_path, p), file in zip(entries, files, strict=True)
+            if file.status == "written" and rel_path not in reused and p.staged is not None
         ]
         for (index, rel_path, _), file in zip(entries, files, strict=True):
             if rel_path in reused and file.status != "written":
                 # Written by the last run, a duplicate now: out of OUT, into the work
                 # directory, where the report finds the texts of dropped documents.
-                os.replace(Path(output_dir) / rel_path, staged_path(work_dir, index))
+                moved = staged_path(work_dir, index)
+                os.replace(Path(output_dir) / rel_path, moved)
+                in_place[index] = f"{moved}"
                 del reused[rel_path]
-        write_failures = _place_outputs(Path(output_dir), work_dir, kept, config)
+        write_failures = place_outputs(Path(output_dir), work_dir, kept, config)
         unwritten = {failure.rel_path for failure in write_failures}
         files = [replace(f, status="failed") if f.source_path in unwritten else f for f in files]
         failures += write_failures
         if keeps_manifest:
             manifest = {
-                path_key(rel): Entry(stamp, edges.get(rel, []), replace(p, report=file))
+                path_key(rel): Entry(
+                    stamp, edges.get(rel, []), replace(p, report=file, staged=None)
+                )
                 for (_, rel, p), file in zip(entries, files, strict=True)
                 if file.status == "written" and (stamp := stamps.get(rel)) is not None
             }
@@ -349,8 +299,12 @@ def _run(
     if output_dir is not None and work_dir is not None:
         # The work directory still holds the texts of dropped documents for the
         # side-by-side view; kept ones are already in place.
-        names = {p.report.doc_id: staged_name(i) for i, rel, p in entries if rel not in reused}
-        cleaned = chain_texts(directory_texts(work_dir, names), directory_texts(Path(output_dir)))
+        waiting = {
+            p.report.doc_id: texts(index)
+            for (index, rel, p), file in zip(entries, files, strict=True)
+            if file.status != "written" and rel not in reused
+        }
+        cleaned = chain_texts(location_texts(waiting), directory_texts(Path(output_dir)))
         # Built once for the three files, and the JSON streamed: on 100,000 files
         # the report is most of what a run holds.
         data = build_report(report)

@@ -7,7 +7,7 @@ cannot know; it says where a person should look.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .data import Line, QualityWarning
 
@@ -24,6 +24,9 @@ UNITS = (
     "%",
 )
 MISSING_FIGURE_RE = re.compile("(?P<before>[\u4e00-\u9fff]) ?(?P<unit>" + "|".join(UNITS) + ")")
+# The characters a unit starts with: a match of MISSING_FIGURE_RE starts one or two
+# characters before one of them.
+UNIT_START_RE = re.compile("[\u4ebf\u4e07%]")
 # Characters that legitimately stand before a unit: numerals and words of amount
 # ("数万人", "上亿元", "近亿元", "20余万元" is caught by the digit itself).
 AMOUNT_WORDS = frozenset(
@@ -45,7 +48,7 @@ def find_quality_warnings(lines: Sequence[Line]) -> tuple[QualityWarning, ...]:
     """
     warnings = []
     for line in lines:
-        for match in MISSING_FIGURE_RE.finditer(line.text):
+        for match in _missing_figures(line.text):
             if match.group("before") in AMOUNT_WORDS:
                 continue
             start = max(0, match.start("unit") - CONTEXT_CHARS)
@@ -53,3 +56,28 @@ def find_quality_warnings(lines: Sequence[Line]) -> tuple[QualityWarning, ...]:
                 QualityWarning(line.line_no, "unit-without-figure", line.text[start : match.end()])
             )
     return tuple(warnings)
+
+
+def _missing_figures(text: str) -> Iterator[re.Match[str]]:
+    """Yield the matches of ``MISSING_FIGURE_RE.finditer(text)``, found from the units.
+
+    The pattern opens with a Han character, so ``finditer`` tries a match at
+    nearly every character; trying only one and two characters before each
+    unit start, in order and never inside the previous match, finds the same
+    matches much faster.
+
+    >>> text = "\u6536\u5165\u4ebf\u5143\uff0c\u5341\u4e07 \u4e07\u4eba"
+    >>> [m.span() for m in _missing_figures(text)] == [
+    ...     m.span() for m in MISSING_FIGURE_RE.finditer(text)]
+    True
+    """
+    end = 0
+    for unit in UNIT_START_RE.finditer(text):
+        for start in (unit.start() - 2, unit.start() - 1):
+            if start < end:
+                continue
+            match = MISSING_FIGURE_RE.match(text, start)
+            if match:
+                end = match.end()
+                yield match
+                break

@@ -15,6 +15,7 @@ from .data import FileFailure
 from .decode import decode_file
 from .read import input_root, iter_raw_files
 from .report_html import TextLookup
+from .staging import Location, read_location
 
 
 def source_texts(input_path: Path, sample_bytes: int) -> TextLookup:
@@ -44,6 +45,16 @@ def directory_texts(directory: Path, names: Mapping[str, str] | None = None) -> 
             return None
         path = directory / name
         return path.read_text(encoding="utf-8") if path.is_file() else None
+
+    return lookup
+
+
+def location_texts(locations: Mapping[str, Location]) -> TextLookup:
+    """Look up texts by where they are (a byte range of a staged batch, or a whole file)."""
+
+    def lookup(doc_id: str) -> str | None:
+        location = locations.get(doc_id)
+        return None if location is None else read_location(location)
 
     return lookup
 

@@ -82,17 +82,6 @@ def staged_name(index: int) -> str:
     return f"{index:09d}"
 
 
-def write_staged(path: Path, text: str) -> None:
-    """Write a text into the run's private work directory.
-
-    No temporary name and no fsync per file: nothing reads the work directory
-    but this run, and ``flush_staged`` makes everything durable with one call
-    before the files are renamed into place.
-    """
-    with open(path, "wb") as stream:  # builtin open: Path.open adds microseconds per file
-        stream.write(text.encode("utf-8"))
-
-
 def flush_staged() -> None:
     """Make the staged files durable before they are renamed into place.
 
@@ -133,10 +122,10 @@ def place_file(part: str, target: str, folders: set[str]) -> None:
 
 def finish_jsonl(
     targets: list[Path],
-    records: Iterable[tuple[dict[str, Any], Path]],
+    records: Iterable[dict[str, Any]],
     temp_dir: Path | None = None,
 ) -> None:
-    """Write JSON Lines to each target (``-``: standard output), texts read from their parts.
+    """Write JSON Lines to each target (``-``: standard output).
 
     Streams record by record, so the corpus is never held in memory; each file
     target is written under a temporary name and renamed when complete.
@@ -160,8 +149,7 @@ def finish_jsonl(
             )
             os.fchmod(handle, FILE_MODE)
             streams.append((os.fdopen(handle, "wb"), target, temporary))
-        for record, part in records:
-            record["text"] = part.read_text(encoding="utf-8")
+        for record in records:
             line = jsonl_line(record).encode("utf-8")
             for stream, _, _ in streams:
                 stream.write(line)

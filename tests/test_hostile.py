@@ -89,14 +89,14 @@ def test_full_disk_fails_the_file_not_the_run(tmp_path, monkeypatch):
     shutil.copy(seed_path("000"), source / "big.txt")
     import cleaner._workers as pipeline
 
-    real = pipeline.write_staged
+    real = pipeline.stage_texts
 
-    def write_staged(path: Path, text: str) -> None:
-        if "\u533b\u7597\u4fdd\u969c\n" in text[:10]:  # the text of big.txt (seed 000)
+    def stage_texts(work_dir: str, batch: int, texts: list[str]) -> list:
+        if any("\u533b\u7597\u4fdd\u969c\n" in text[:10] for text in texts):  # big.txt (000)
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, text)
+        return real(work_dir, batch, texts)
 
-    monkeypatch.setattr(pipeline, "write_staged", write_staged)
+    monkeypatch.setattr(pipeline, "stage_texts", stage_texts)
     report = clean_corpus(source, tmp_path / "out", jobs=1)
     assert [(f.rel_path, f.reason) for f in report.failures] == [
         ("big.txt", "cannot write output: No space left on device")

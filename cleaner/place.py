@@ -1,0 +1,86 @@
+"""Put the kept texts where the run was asked to: a file each under OUT, or JSON Lines.
+
+Runs once the duplicates are known, in the main process, from the texts pass 2
+staged in the work directory (``staging``). For text output each kept text has
+a staged file of its own: one sync makes them all durable, then each is renamed
+into place, so a run killed at any moment leaves only complete files in OUT.
+JSON Lines are streamed from the batch files.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from .data import CleanConfig, FileFailure, FileReport
+from .errors import OutputError
+from .read import printable_path
+from .staging import BatchReader, Staged, batch_path
+from .write import CORPUS_JSONL, finish_jsonl, flush_staged, place_file
+
+# A kept document: its run index, input path, report and where its text waits.
+Kept = tuple[int, str, FileReport, Staged]
+
+
+def place_outputs(
+    output_dir: Path, work_dir: Path, kept: list[Kept], config: CleanConfig
+) -> list[FileFailure]:
+    """Write the kept texts to OUT (files, JSON Lines or both); return the files that failed."""
+    failures: list[FileFailure] = []
+    if config.output_format == "jsonl" or config.jsonl_path:
+        targets = [output_dir / CORPUS_JSONL] if config.output_format == "jsonl" else []
+        if config.jsonl_path:
+            targets.append(Path(config.jsonl_path))
+        reader = BatchReader(work_dir)
+        records = (
+            jsonl_record(file, reader.text(staged).decode("utf-8")) for _, _, file, staged in kept
+        )
+        try:
+            finish_jsonl(targets, records, work_dir)
+        except OSError as error:
+            raise OutputError(f"cannot write JSON Lines: {error.strerror or error}") from error
+    if config.output_format == "text":
+        flush_staged()
+        failures += _rename_into_place(output_dir, work_dir, kept)
+    return failures
+
+
+def _rename_into_place(output_dir: Path, work_dir: Path, kept: list[Kept]) -> list[FileFailure]:
+    """Rename each kept text's own staged file to its path under OUT.
+
+    Plain strings, not Paths: this loop runs once per kept file, in one process.
+    """
+    out = os.fspath(output_dir)
+    placed: set[tuple[int, int]] = set()
+    folders: set[str] = set()
+    failures: list[FileFailure] = []
+    for _, rel_path, file, staged in kept:
+        target = os.path.join(out, rel_path)
+        try:
+            if _identity(target) in placed:
+                # Two inputs, one output (a case-insensitive file system): keep the first.
+                raise FileExistsError(0, f"{printable_path(rel_path)} was already written")
+            place_file(batch_path(work_dir, staged.batch), target, folders)
+            if (identity := _identity(target)) is not None:
+                placed.add(identity)
+        except OSError as error:
+            reason = f"cannot write output: {error.strerror or error}"
+            failures.append(FileFailure(file.source_path, reason))
+    return failures
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """Return the (device, inode) of the file at ``path``, None if there is none."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def jsonl_record(file: FileReport, text: str = "") -> dict[str, Any]:
+    """Return the JSON Lines record of a kept document (the layout corpus tools read)."""
+    metadata: dict[str, Any] = {"source_path": file.source_path, "encoding": file.decoding.encoding}
+    metadata.update(file.metadata.as_dict())
+    return {"id": file.doc_id, "text": text, "metadata": metadata}

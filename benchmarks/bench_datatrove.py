@@ -162,8 +162,8 @@ def score(dropped: set[str], truth: dict) -> tuple[float, int]:
     return found / len(pairs), len(dropped - involved)
 
 
-def datatrove_round(docs: Path, truth: dict) -> dict:
-    with tempfile.TemporaryDirectory(prefix="bench-datatrove-") as work:
+def datatrove_round(docs: Path, truth: dict, temp: str | None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-datatrove-", dir=temp) as work:
         command = [sys.executable, __file__, "--datatrove-once", str(docs), work]
         seconds, peak, output = timed_child(command)
     result = json.loads(output.strip().splitlines()[-1])
@@ -171,9 +171,10 @@ def datatrove_round(docs: Path, truth: dict) -> dict:
     return {"seconds": seconds, "peak": peak, "recall": recall, "false": false_drops, **result}
 
 
-def clean_round(docs: Path, truth: dict, python: str) -> dict:
-    with tempfile.TemporaryDirectory(prefix="bench-clean-") as out:
+def clean_round(docs: Path, truth: dict, python: str, form: str, temp: str | None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-clean-", dir=temp) as out:
         command = [python, "-m", "cleaner", str(docs), out, "--jobs", CLEAN_JOBS, "--no-progress"]
+        command += ["--format", form]
         seconds, peak, _ = timed_child(command, cwd=Path(__file__).resolve().parents[1])
         report = json.loads((Path(out) / "_report.json").read_text(encoding="utf-8"))
     dropped = {member["doc_id"] for c in report["clusters"] for member in c["dropped"]}
@@ -186,18 +187,31 @@ def main() -> None:
     parser.add_argument("corpus", type=Path, help="a folder made by gen_corpus.py")
     parser.add_argument("--clean-python", default="/tmp/dev/bin/python")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--formats",
+        default="text,jsonl",
+        help="clean's output formats to time: text (a file per document) and/or jsonl",
+    )
+    parser.add_argument(
+        "--temp",
+        default=None,
+        help="where both tools write (default: the system's temporary folder); "
+        "/dev/shm leaves out the cost of creating files on disk",
+    )
     args = parser.parse_args()
     docs = args.corpus / "docs"
     truth = json.loads((args.corpus / "truth.json").read_text(encoding="utf-8"))
     size = sum(path.stat().st_size for path in docs.rglob("*.txt")) / 1e6
     print(f"corpus {docs}: {size:.1f} MB; load average before {os.getloadavg()}")
-    rounds: dict[str, list[dict]] = {"datatrove": [], "clean": []}
+    forms = args.formats.split(",")
+    rounds: dict[str, list[dict]] = {"datatrove": [], **{f"clean {form}": [] for form in forms}}
     for number in range(args.repeats):
         for name in rounds:
             if name == "datatrove":
-                result = datatrove_round(docs, truth)
+                result = datatrove_round(docs, truth, args.temp)
             else:
-                result = clean_round(docs, truth, args.clean_python)
+                form = name.split()[1]
+                result = clean_round(docs, truth, args.clean_python, form, args.temp)
             rounds[name].append(result)
             print(
                 f"round {number + 1} {name}: {result['seconds']:.2f} s, "
@@ -224,11 +238,12 @@ def main() -> None:
         for stage in stage_names
     )
     print(f"\ndatatrove stages (median): {stages}")
-    ratio = statistics.median(
-        d["seconds"] / c["seconds"]
-        for d, c in zip(rounds["datatrove"], rounds["clean"], strict=True)
-    )
-    print(f"clean / datatrove speed (median of per-round ratios): {ratio:.2f}x")
+    for form in forms:
+        ratio = statistics.median(
+            d["seconds"] / c["seconds"]
+            for d, c in zip(rounds["datatrove"], rounds[f"clean {form}"], strict=True)
+        )
+        print(f"clean --format {form} / datatrove speed (median of per-round ratios): {ratio:.2f}x")
 
 
 if __name__ == "__main__":

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from datasketch import MinHash
 
-from cleaner._workers import edge_lines
-from cleaner.boilerplate import corpus_candidate, line_key, strip_boilerplate
+from cleaner._workers import edge_keys
+from cleaner.boilerplate import strip_boilerplate
 from cleaner.data import CleanConfig, RawFile
 from cleaner.decode import decode_file
 from cleaner.dedup import find_duplicate_blocks, find_near_duplicates, paragraph_signatures
@@ -84,8 +84,7 @@ def stage_table(blobs: list[bytes]) -> list[tuple[str, float]]:
     def scan() -> None:
         # Pass 1 after decoding: the keys of the candidate lines among each text's edges.
         for text in texts:
-            edges = edge_lines(text.split("\n"), CONFIG)
-            {line_key(e.strip()) for e in edges if corpus_candidate(e, CONFIG.boilerplate)}
+            edge_keys(text.split("\n"), CONFIG)
 
     stages = [
         ("decode", lambda: [decode_file(raw) for raw in raws], megabytes),

@@ -39,7 +39,7 @@ from .staging import Staged, stage_texts
 HTML_SUFFIXES = (".html", ".htm")
 # The characters normalization may delete (white space, invisible and control
 # characters) or change; every other character of a line is still there, one
-# for one, once it is normalized (tests/test_normalize_properties.py checks this).
+# for one, once it is normalized (tests/test_properties.py checks this).
 MAY_CHANGE_RE = TRIGGER_RES["keep"]
 
 
@@ -231,7 +231,7 @@ def process_batch(batch: list[tuple[int, str]]) -> list[Processed | FileFailure]
 
     Measured on the generated corpus: 45 MB/s signed 32 documents at a time,
     14 MB/s document by document (a numpy call has a fixed cost per text batch).
-    The cleaned texts are staged in one file per batch.
+    The cleaned texts are staged in the work directory (``_stage``).
     """
     dedup = _STATE["run"].config.dedup
     prepared = [_guarded(rel_path, _prepare_file, index, rel_path) for index, rel_path in batch]

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ._parallel import default_jobs
-from ._workers import RunState, is_html
+from ._workers import RunState, is_html, site_of
 from .data import (
     CleanConfig,
     CleanReport,
@@ -92,9 +93,15 @@ def _frequent_lines(
     run does not read again; the keys of every file come back for the manifest.
     """
     minimum = state.config.boilerplate.corpus_min_docs
-    if not state.config.boilerplate.enabled or minimum == 0 or len(rel_paths) < minimum:
+    if not state.config.boilerplate.enabled or minimum == 0:
         return EdgeCounts({}, {}, {})
-    return engine.count_edges(rel_paths, state, known)
+    # A site with fewer files than the minimum has no frequent line: its files are
+    # not read twice (a crawl with a folder per article has no pass 1 at all).
+    sizes = Counter(site_of(rel_path) for rel_path in rel_paths)
+    counted = [rel_path for rel_path in rel_paths if sizes[site_of(rel_path)] >= minimum]
+    if not counted:
+        return EdgeCounts({}, {}, {})
+    return engine.count_edges(counted, state, known)
 
 
 def clean_corpus(
@@ -213,7 +220,7 @@ def _run(
         for rel in rel_paths
         if (entry := remembered.get(path_key(rel))) is not None and entry.stamp == stamps.get(rel)
     }
-    known = {rel: entry.edge_keys for rel, entry in unchanged.items()}
+    known = {rel: e.edge_keys for rel, e in unchanged.items() if e.edge_keys is not None}
     counted = _frequent_lines(rel_paths, state, engine, known)
     frequent, failed, edges = counted.frequent, counted.failures, counted.edges
     state = replace(state, frequent=frequent)
@@ -278,9 +285,7 @@ def _run(
         failures += write_failures
         if keeps_manifest:
             manifest = {
-                path_key(rel): Entry(
-                    stamp, edges.get(rel, []), replace(p, report=file, staged=None)
-                )
+                path_key(rel): Entry(stamp, edges.get(rel), replace(p, report=file, staged=None))
                 for (_, rel, p), file in zip(entries, files, strict=True)
                 if file.status == "written" and (stamp := stamps.get(rel)) is not None
             }

@@ -66,7 +66,7 @@ class Entry:
     """What the manifest remembers of one written file."""
 
     stamp: list[int]
-    edge_keys: list[int]
+    edge_keys: list[int] | None  # None: pass 1 did not read it (its site was too small)
     processed: Processed
 
 

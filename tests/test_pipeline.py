@@ -236,3 +236,22 @@ def test_corpus_frequent_lines_are_counted_per_site(tmp_path):
             assert categories in ({"corpus-frequent"}, {"related"}), file.source_path
         else:
             assert "corpus-frequent" not in categories, file.source_path  # 4 < 5 documents
+
+
+def test_sites_too_small_for_a_frequent_line_are_not_read_twice(tmp_path):
+    """A crawl with a folder per article: pass 1 reads nothing, and a bad file still fails."""
+    source = tmp_path / "in"
+    for index, path in enumerate(sorted(SEEDS.glob("*.txt"))):
+        (source / f"art{index}").mkdir(parents=True)
+        shutil.copy(path, source / f"art{index}" / "index.txt")
+    (source / "art9").mkdir()
+    (source / "art9" / "index.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
+    stages: list[str] = []
+    report = clean_corpus(
+        source, tmp_path / "out", progress=lambda stage, done, total: stages.append(stage)
+    )
+    assert "scan" not in stages and stages.count("clean") == 6
+    assert [(f.rel_path, f.reason) for f in report.failures] == [
+        ("art9/index.txt", "binary file (PNG image)")
+    ]
+    assert report.files_written == 5

@@ -98,3 +98,28 @@ def test_an_edited_output_is_cleaned_again(tmp_path, runner):
     os.utime(source / "site0" / "02.txt")  # a touched input with the same text counts as changed
     assert runner.invoke(cli, [str(source), str(out), "-q", "--resume"]).exit_code == 0
     assert victim.read_bytes() == expected
+
+
+def test_a_site_that_grows_past_the_minimum_counts_its_old_files(tmp_path):
+    """Files an earlier run did not scan (their site was too small) are scanned now."""
+    source = tmp_path / "in" / "site"
+    source.mkdir(parents=True)
+    footer = "\u6b22\u8fce\u8bbf\u95ee\u672c\u7ad9 \u8bf7\u591a\u63d0\u5b9d\u8d35\u610f\u89c1"
+    seeds = sorted(SEEDS.glob("*.txt"))
+
+    def add(index: int) -> None:
+        body = seeds[index % len(seeds)].read_text(encoding="utf-8")
+        body = body.replace("2021", str(1990 + index), 1) + f"\u7b2c{index}\u7bc7\u3002\n"
+        (source / f"{index}.txt").write_text(body + footer + "\n", encoding="utf-8")
+
+    for index in range(3):  # 3 files: fewer than corpus_min_docs (5), nothing counted
+        add(index)
+    out = tmp_path / "out"
+    cleaned_files(source.parent, out, resume=True)
+    assert all(footer in (out / "site" / f"{i}.txt").read_text(encoding="utf-8") for i in range(3))
+    for index in range(3, 6):
+        add(index)
+    stages = cleaned_files(source.parent, out, resume=True)
+    assert stages.count("scan") == 6  # the 3 old files too: their keys were never counted
+    for index in range(6):
+        assert footer not in (out / "site" / f"{index}.txt").read_text(encoding="utf-8"), index

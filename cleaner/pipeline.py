@@ -303,11 +303,13 @@ def _run(
     )
     if output_dir is not None and work_dir is not None:
         # The work directory still holds the texts of dropped documents for the
-        # side-by-side view; kept ones are already in place.
+        # side-by-side view (and every text, for JSON Lines); the kept files of
+        # text output are in place.
+        in_out = config.output_format == "text"  # JSON Lines leave every text staged
         waiting = {
             p.report.doc_id: texts(index)
             for (index, rel, p), file in zip(entries, files, strict=True)
-            if file.status != "written" and rel not in reused
+            if (file.status != "written" or not in_out) and rel not in reused
         }
         cleaned = chain_texts(location_texts(waiting), directory_texts(Path(output_dir)))
         # Built once for the three files, and the JSON streamed: on 100,000 files

@@ -290,3 +290,18 @@ def test_lookups_find_texts_by_id_or_by_work_name(tmp_path):
     assert source_texts(gb, 16384)("gb.txt") == SEEDS.joinpath(
         "003_7dbb7a3d7e6d867d.txt"
     ).read_text("utf-8")
+
+
+@pytest.mark.parametrize("form", ["text", "jsonl"])
+def test_the_runs_own_page_shows_dropped_texts(tmp_path, form):
+    """OUT/_report.html reads the dropped texts from where the run staged them."""
+    source = duplicate_corpus(tmp_path)
+    config = CleanConfig(dedup=DedupConfig(numbers_matter=False), output_format=form)
+    clean_corpus(source, tmp_path / "out", config)
+    page = (tmp_path / "out" / "_report.html").read_text(encoding="utf-8")
+    assert "The cleaned texts were not given to the report." not in page
+    # The rewritten half paragraph of sub/d.txt, a dropped document: 为此我们调整了工作安排
+    assert (
+        '<mark class="ins">\u4e3a\u6b64\u6211\u4eec\u8c03\u6574\u4e86\u5de5\u4f5c\u5b89\u6392'
+        in page
+    )

@@ -172,7 +172,10 @@ def main() -> None:
     size = sum(p.stat().st_size for p in paths) / 1e6
     truth = json.loads((args.corpus / "truth.json").read_text(encoding="utf-8"))
     print(f"\nend to end on {len(paths)} documents, {size:.1f} MB:")
-    print("| jobs | seconds | MB/s | recall | dropped not duplicates |\n|---|---|---|---|---|")
+    print(
+        "| jobs | seconds | MB/s | recall | precision | dropped not duplicates |\n"
+        "|---|---|---|---|---|---|"
+    )
     for jobs in (1, 2):
         seconds, _, report = end_to_end(args.corpus / "docs", jobs)
         dropped = {m["doc_id"]: c["kept"] for c in report["clusters"] for m in c["dropped"]}
@@ -182,8 +185,11 @@ def main() -> None:
         )
         involved = {d["copy"] for d in pairs} | {d["original"] for d in pairs}
         false = sum(1 for doc in dropped if doc not in involved)
+        # Precision: the share of dropped documents that belong to a duplicate pair.
+        precision = (len(dropped) - false) / len(dropped) if dropped else 1.0
         print(
-            f"| {jobs} | {seconds:.1f} | {size / seconds:.2f} | {found / len(pairs):.4f} | {false} |"
+            f"| {jobs} | {seconds:.1f} | {size / seconds:.2f} | {found / len(pairs):.4f} "
+            f"| {precision:.4f} | {false} |"
         )
 
 

@@ -92,8 +92,10 @@ def _file_entry(file: FileReport) -> dict[str, Any]:
     }
 
 
-def _totals(report: CleanReport) -> dict[str, Any]:
-    numbers_removed = sum(len(extract_numbers(r.text)) for f in report.files for r in f.removed)
+def _totals(report: CleanReport, numbers_removed: int | None = None) -> dict[str, Any]:
+    """Count the run; ``numbers_removed`` when the caller already read the removed lines."""
+    if numbers_removed is None:
+        numbers_removed = sum(len(extract_numbers(r.text)) for f in report.files for r in f.removed)
     rules: Counter[str] = Counter()
     for file in report.files:
         rules.update(file.rule_counts)
@@ -117,6 +119,8 @@ def _totals(report: CleanReport) -> dict[str, Any]:
 
 def build_report(report: CleanReport) -> dict[str, Any]:
     """Return the report as plain JSON-ready data (the layout of ``_report.json``)."""
+    files = [_file_entry(f) for f in report.files]
+    removed_lines = [line for entry in files for line in entry["removed_lines"]]
     return {
         "schema": REPORT_SCHEMA,
         # Where the JSONL copy went is a property of the invocation, not of the
@@ -124,8 +128,8 @@ def build_report(report: CleanReport) -> dict[str, Any]:
         "settings": {
             k: v for k, v in asdict(report.config).items() if k not in ("jsonl_path", "index_path")
         },
-        "totals": _totals(report),
-        "files": [_file_entry(f) for f in report.files],
+        "totals": _totals(report, sum(len(r.get("numbers", ())) for r in removed_lines)),
+        "files": files,
         "skipped": [{"path": f.rel_path, "reason": f.reason} for f in report.failures],
         "clusters": [
             {

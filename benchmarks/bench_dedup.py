@@ -33,7 +33,14 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from cleaner.dedup import jaccard, shingle_set
-from cleaner.lsh import Banding, choose_banding, connected_roots, find_clusters
+from cleaner.lsh import (
+    Banding,
+    ExactJaccard,
+    choose_banding,
+    connected_roots,
+    find_clusters,
+    pairwise,
+)
 from cleaner.minhash import signatures
 
 NUM_PERM, SHINGLE_CHARS, SEED, THRESHOLD = 128, 5, 1, 0.8
@@ -257,14 +264,14 @@ def score(clusters: list[list[int]], names: list[str], truth: dict) -> dict[str,
     return result
 
 
-def exact_callback(texts: list[str]) -> Callable[[int, int], float]:
-    """Exact Jaccard of two documents' shingle sets, each set built once."""
+def exact_callback(texts: list[str]) -> ExactJaccard:
+    """Exact Jaccard of pairs of documents' shingle sets, each set built once."""
 
     @functools.lru_cache(maxsize=4096)
     def shingles(index: int) -> frozenset[str]:
         return frozenset(shingle_set(texts[index], SHINGLE_CHARS))
 
-    return lambda first, second: jaccard(set(shingles(first)), set(shingles(second)))
+    return pairwise(lambda first, second: jaccard(set(shingles(first)), set(shingles(second))))
 
 
 def bench_clusters(
@@ -275,7 +282,7 @@ def bench_clusters(
     runs = [
         (f"cleaner.lsh.find_clusters ({shape}, estimate)", lambda: find_clusters(sigs, THRESHOLD)),
         (
-            f"cleaner.lsh.find_clusters ({shape}, exact Jaccard for estimates >= 0.65)",
+            f"cleaner.lsh.find_clusters ({shape}, exact Jaccard for estimates in [0.65, 0.95))",
             lambda: find_clusters(sigs, THRESHOLD, exact_jaccard=exact_callback(texts)),
         ),
         (f"datasketch MinHashLSH ({shape}, estimate)", lambda: datasketch_clusters(sigs, chosen)),

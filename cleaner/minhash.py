@@ -166,7 +166,7 @@ def _segment_minima(
 ) -> Signatures:
     """Return, per segment of ``premixed``, the minimum of each permutation."""
     a, b = permutations(num_perm, seed)
-    minima = np.empty((len(segment_starts), num_perm), dtype=np.uint32)
+    by_permutation = np.empty((num_perm, len(segment_starts)), dtype=np.uint32)
     step = max(1, min(num_perm, BLOCK_VALUES // max(len(premixed), 1)))
     block = np.empty((step, len(premixed)), dtype=np.uint32)
     for first in range(0, num_perm, step):
@@ -174,8 +174,8 @@ def _segment_minima(
         last = first + len(rows)
         np.multiply(a[first:last, None], premixed[None, :], out=rows)
         rows += b[first:last, None]
-        minima[:, first:last] = np.minimum.reduceat(rows, segment_starts, axis=1).T
-    return minima
+        np.minimum.reduceat(rows, segment_starts, axis=1, out=by_permutation[first:last])
+    return np.ascontiguousarray(by_permutation.T)  # one transposing copy, not one per block
 
 
 def _pieces(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -112,7 +111,7 @@ def _read_and_normalize(
 ) -> tuple[Any, Normalized | None, int, ExtractedPage | None]:
     """Return (document or failure, normalized text, size in bytes, HTML page) of one file."""
     state = _STATE["run"]
-    (raw,) = iter_raw_files(Path(state.root), [rel_path])
+    (raw,) = iter_raw_files(state.root, [rel_path])
     if isinstance(raw, FileFailure):
         return replace(raw, rel_path=printable_path(rel_path)), None, 0, None
     document, page = _decode(raw, state.config.sample_bytes)
@@ -144,7 +143,7 @@ def with_page_metadata(metadata: Metadata, page: ExtractedPage | None) -> Metada
 def _scan_file(rel_path: str) -> frozenset[int] | FileFailure:
     """Pass 1: the keys of the short lines at the edges of one file."""
     state = _STATE["run"]
-    (raw,) = iter_raw_files(Path(state.root), [rel_path])
+    (raw,) = iter_raw_files(state.root, [rel_path])
     if isinstance(raw, FileFailure):
         return replace(raw, rel_path=printable_path(rel_path))
     document, _ = _decode(raw, state.config.sample_bytes)

@@ -337,7 +337,7 @@ def read_bytes(path: str) -> bytes:
         return stream.read()
 
 
-def iter_raw_files(root: Path, rel_paths: Iterable[str]) -> Iterator[RawFile | FileFailure]:
+def iter_raw_files(root: str | Path, rel_paths: Iterable[str]) -> Iterator[RawFile | FileFailure]:
     """Read each file's bytes in the given order; a file that cannot be read is a failure.
 
     The run goes on past unreadable files: each becomes a ``FileFailure`` with a short

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ._page_store import load_page, store_page
 from .boilerplate import corpus_candidate, line_key
 from .data import (
     CleanConfig,
@@ -111,6 +112,11 @@ def _read_and_normalize(
 ) -> tuple[Any, Normalized | None, int, ExtractedPage | None]:
     """Return (document or failure, normalized text, size in bytes, HTML page) of one file."""
     state = _STATE["run"]
+    if state.work_dir is not None and is_html(rel_path):
+        kept = load_page(state.work_dir, rel_path)  # extracted in pass 1
+        if kept is not None:
+            text = kept[0].text
+            return kept[0], normalize_text(text, state.config.normalize), kept[2], kept[1]
     (raw,) = iter_raw_files(state.root, [rel_path])
     if isinstance(raw, FileFailure):
         return replace(raw, rel_path=printable_path(rel_path)), None, 0, None
@@ -146,9 +152,11 @@ def _scan_file(rel_path: str) -> frozenset[int] | FileFailure:
     (raw,) = iter_raw_files(state.root, [rel_path])
     if isinstance(raw, FileFailure):
         return replace(raw, rel_path=printable_path(rel_path))
-    document, _ = _decode(raw, state.config.sample_bytes)
+    document, page = _decode(raw, state.config.sample_bytes)
     if isinstance(document, FileFailure):
         return replace(document, rel_path=printable_path(rel_path))
+    if page is not None and state.work_dir is not None:
+        store_page(state.work_dir, rel_path, document, page, len(raw.data))
     return edge_keys(document.text.split("\n"), state.config)
 
 

@@ -255,3 +255,52 @@ def test_sites_too_small_for_a_frequent_line_are_not_read_twice(tmp_path):
         ("art9/index.txt", "binary file (PNG image)")
     ]
     assert report.files_written == 5
+
+
+def _html_site(root, pages: int):
+    """A site folder of pages from one template: the footer recurs, the story differs."""
+    source = root / "in"
+    (source / "news").mkdir(parents=True)
+    for index in range(pages):
+        page = HTML_PAGE.replace("1 2 6", f"1 2 {index}").replace("4 7", f"4 {index}")
+        (source / "news" / f"{index}.html").write_bytes(page.encode("gb18030"))
+    return source
+
+
+def test_each_html_page_is_extracted_once(tmp_path, monkeypatch):
+    """Pass 1 keeps its extractions for pass 2, and the output is what extracting twice gave."""
+    pytest.importorskip("trafilatura", reason="HTML input needs the html extra")
+    import cleaner._workers as workers
+
+    source = _html_site(tmp_path, 6)
+    config = CleanConfig(glob="**/*.html", dedup=DedupConfig(documents=False))
+    calls: list[int] = []
+    real = workers.extract_main_text
+    monkeypatch.setattr(workers, "extract_main_text", lambda t: calls.append(1) or real(t))
+    once = clean_corpus(source, tmp_path / "once", config, jobs=1)
+    assert len(calls) == 6  # pass 1 extracted; pass 2 read them back
+    monkeypatch.setattr(workers, "load_page", lambda work_dir, rel_path: None)
+    twice = clean_corpus(source, tmp_path / "twice", config, jobs=1)
+    assert len(calls) == 18
+    assert once.files == twice.files
+    for index in range(6):
+        name = f"news/{index}.html"
+        assert (tmp_path / "once" / name).read_bytes() == (tmp_path / "twice" / name).read_bytes()
+    assert not (tmp_path / "once" / ".cleaner-work").exists()
+
+
+def test_a_damaged_kept_page_is_extracted_again(tmp_path):
+    from cleaner._page_store import load_page, page_path, store_page
+    from cleaner.data import Decoding, Document
+    from cleaner.html import ExtractedPage
+
+    work = str(tmp_path)
+    text = "\u6807\u9898\n\u6b63\u6587\udc80\u3002"  # a lone surrogate survives the trip
+    page = ExtractedPage(text, title="\u6807\u9898", date="2024-05-13", url="http://a.cn/x")
+    document = Document("a/p.html", "a/p.html", text, Decoding("gb18030", "chardet", 0.9, 1))
+    store_page(work, "a/p.html", document, page, 1234)
+    assert load_page(work, "a/p.html") == (document, page, 1234)
+    assert load_page(work, "a/q.html") is None
+    with open(page_path(work, "a/p.html"), "w", encoding="utf-8") as stream:
+        stream.write('{"page": {"text": ')  # cut short by a full disk
+    assert load_page(work, "a/p.html") is None

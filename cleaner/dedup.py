@@ -304,21 +304,40 @@ def name_clusters(
     estimated similarity of every other member to it. Every engine ends here, so
     the same groups give the same clusters wherever they were found.
     """
-    clusters = []
+    keeps = []
     for members in groups:
         kept = members[0]
         if config.keep == "longest":
             kept = max(members, key=lambda i: (lengths[i], -i))
-        kept_signature = signature_of(kept)
-        assert kept_signature is not None  # only signed documents are ever grouped
+        keeps.append(kept)
+    # Every (kept, member) pair's estimate in one numpy call: a call per pair cost
+    # 65 µs each on 2,000 dropped documents.
+    pairs = [
+        (kept, member)
+        for kept, members in zip(keeps, groups, strict=True)
+        for member in members
+        if member != kept and signature_of(member) is not None
+    ]
+    estimates: list[float] = []
+    if pairs:
+        firsts = np.stack([_signed(signature_of(kept)) for kept, _ in pairs])
+        seconds = np.stack([_signed(signature_of(member)) for _, member in pairs])
+        estimates = lsh.row_estimates(firsts, seconds).tolist()
+    found = iter(zip(pairs, estimates, strict=True))
+    clusters = []
+    for kept, members in zip(keeps, groups, strict=True):
         dropped = []
-        for position in members:
-            other = signature_of(position)
-            if position != kept and other is not None:
-                estimate = minhash.estimate_jaccard(kept_signature, other)
+        for member in members:
+            if member != kept and signature_of(member) is not None:
+                (_, position), estimate = next(found)
                 dropped.append(ClusterMember(doc_ids[position], round(estimate, 3)))
         clusters.append(DuplicateCluster(doc_ids[kept], tuple(dropped)))
     return tuple(clusters)
+
+
+def _signed(signature: Signature | None) -> Signature:
+    assert signature is not None  # only signed documents are ever grouped
+    return signature
 
 
 def differ_only_in_numbers(first: str, second: str) -> bool:

@@ -13,7 +13,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-from typing import NamedTuple
 
 from . import _rules as R
 from ._neighbours import is_sentence
@@ -21,16 +20,12 @@ from .config import LineRule
 from .data import BoilerplateConfig
 from .metadata import byline_names, caption_credit
 
-
-class Position(NamedTuple):
-    """Where a line stands: how many non-blank lines come before and after it."""
-
-    from_top: int
-    from_bottom: int
-
-
+# Where a line stands: how many non-blank lines come before and after it
+# ``(from_top, from_bottom)``. A plain pair, not a named tuple: a page makes one
+# per line, and ``zip`` makes them at C speed.
+Position = tuple[int, int]
 # Where nothing is known of a line's place, zone rules do not apply.
-NOWHERE = Position(1 << 30, 1 << 30)
+NOWHERE: Position = (1 << 30, 1 << 30)
 DECORATION = ("decoration", "symbols-only")
 CAPTION = ("caption", "photo-credit")
 
@@ -53,7 +48,7 @@ def corpus_candidate(line: str, config: BoilerplateConfig) -> bool:
     return (
         0 < len(text) <= config.corpus_max_line_chars
         and not is_sentence(text)
-        and not any(ch.isdigit() for ch in text)
+        and not any(map(str.isdigit, text))
         and not R.HEADING_RE.match(text)
         and text[-1] not in ":\uff1a"  # "各位代表：" opens the speech it belongs to
         and not text.endswith(R.OFFICE_TITLES)  # "国务院总理": the speaker of a report
@@ -73,26 +68,31 @@ def classify_line(
     text = line.strip()
     if not text:
         return None
-    sentence = is_sentence(text)
+    sentence = text[-1] in R.SENTENCE_END_CHARS  # ``is_sentence`` of a stripped line
     if config.rules:
         verdict = _first_rule(_rule_table(tuple(config.rules), sentence), text, position)
         if verdict:
             return verdict
-    if _is_decoration(text):
+    # A line that starts with a letter or digit is no decoration: most are done in one test.
+    if not text[0].isalnum() and _is_decoration(text):
         return DECORATION
-    if len(text) <= SHAPES_MAX_CHARS:
+    if len(text) <= SHAPES_MAX_CHARS and (SENTENCE_SHAPES or not sentence):
         verdict = _shape_verdict(text, sentence, position)
         if verdict:
             return verdict
-    if frequent_keys and corpus_candidate(text, config) and line_key(text) in frequent_keys:
+    # A sentence is never a candidate (``corpus_candidate`` says so): no call for most lines.
+    frequent = frequent_keys and not sentence and corpus_candidate(text, config)
+    if frequent and line_key(text) in frequent_keys:
         return ("corpus-frequent", "recurs-across-documents")
     return None
 
 
 def _shape_verdict(text: str, sentence: bool, position: Position) -> tuple[str, str] | None:
     """Return what the built-in rules and line shapes make of a line, in their order."""
-    table = BUILTIN_SENTENCE_TABLE if sentence else BUILTIN_TABLE
-    verdict = _first_rule(table, text, position)
+    if sentence:
+        verdict = _first_rule(BUILTIN_SENTENCE_TABLE, text, position)
+    else:
+        verdict = _first_rule(BUILTIN_TABLE, text, position) if BUILTIN_SCREEN(text) else None
     if verdict:
         return verdict
     # Page tools and metadata fields never end like a sentence; bylines refuse one too.
@@ -114,8 +114,9 @@ def _shape_verdict(text: str, sentence: bool, position: Position) -> tuple[str, 
 
 def _in_zone(rule: LineRule, position: Position) -> bool:
     """Tell whether a line stands in the head or tail zone a rule of place looks at."""
-    head = position.from_top < rule.zone_lines and rule.where in ("head", "edges")
-    tail = position.from_bottom < rule.zone_lines and rule.where in ("tail", "edges")
+    from_top, from_bottom = position
+    head = from_top < rule.zone_lines and rule.where in ("head", "edges")
+    tail = from_bottom < rule.zone_lines and rule.where in ("tail", "edges")
     return head or tail
 
 
@@ -153,8 +154,28 @@ def compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+def _screen(rules: tuple[LineRule, ...]) -> Callable[[str], object]:
+    """Return a test that every line one of ``rules`` removes passes: two searches, not ten.
+
+    The patterns that open with "^" (and have no "|" outside a group: the tests
+    check) are tried together at the start of the line, the others together.
+    Most lines fail both, and skip the loop over the rules.
+    """
+    anchored = [rule.pattern[1:] for rule in rules if rule.pattern.startswith("^")]
+    floating = [rule.pattern for rule in rules if not rule.pattern.startswith("^")]
+    head = re.compile("^(?:" + "|".join(f"(?:{pattern})" for pattern in anchored) + ")")
+    rest = re.compile("|".join(f"(?:{pattern})" for pattern in floating) or "(?!)")
+    return lambda text: head.match(text) or rest.search(text)
+
+
 BUILTIN_TABLE = _rule_table(R.LINE_RULES, False)
 BUILTIN_SENTENCE_TABLE = _rule_table(R.LINE_RULES, True)
+BUILTIN_SCREEN = _screen(R.LINE_RULES)
+# A caption credit ends in a name, "\u6444" or a bracket, never like a sentence, and no
+# built-in rule takes sentences: then a sentence has no shape, and is not looked at.
+SENTENCE_SHAPES = bool(BUILTIN_SENTENCE_TABLE) or any(
+    R.CREDIT_END_RE.match(end) for end in R.SENTENCE_END_CHARS
+)
 # No built-in rule or line shape looks at a longer line: see each one's limit.
 SHAPES_MAX_CHARS = max(
     *(rule.max_chars for rule in R.LINE_RULES),
@@ -175,7 +196,7 @@ def _is_menu_line(text: str, position: Position) -> bool:
     >>> _is_menu_line(menu, NOWHERE), _is_menu_line(names, NOWHERE)
     (True, False)
     """
-    if len(text) > R.MENU_MAX_CHARS or not R.TEXT_PUNCTUATION.isdisjoint(text):
+    if len(text) > R.MENU_MAX_CHARS or R.TEXT_PUNCTUATION_RE.search(text):
         return False
     edge = min(position) < R.EDGE_ZONE_LINES
     tokens = [token for token in R.MENU_BAR_RE.split(text) if token]
@@ -229,7 +250,8 @@ def _is_metadata_line(text: str) -> bool:
 
 
 def _is_accessibility_blurb(text: str) -> bool:
-    if len(text) > R.ACCESSIBILITY_MAX_CHARS:
+    # One search finds the lines with none of the words (nearly all) at once.
+    if len(text) > R.ACCESSIBILITY_MAX_CHARS or not R.ACCESSIBILITY_RE.search(text):
         return False
     hits = sum(map(text.__contains__, R.ACCESSIBILITY_WORDS))
     return hits >= R.ACCESSIBILITY_MIN_WORDS

@@ -64,9 +64,10 @@ def mark_breadcrumb_lines(lines: Sequence[str], verdicts: Verdicts) -> None:
     breadcrumb when it starts at the home page or has two separators or more, so
     a lone ">" between two words of a text is not enough.
     """
-    texts = [line.strip() for line in lines]
-    if R.SEPARATOR_LINES.isdisjoint(texts):  # no separator line, no chain: most pages
+    # No separator line, no chain: most pages are done without a list of the lines.
+    if R.SEPARATOR_LINES.isdisjoint(map(str.strip, lines)):
         return
+    texts = [line.strip() for line in lines]
     nonblank = [i for i, text in enumerate(texts) if text]
     position = 0
     while position < len(nonblank):
@@ -123,6 +124,9 @@ def mark_title_echoes(lines: Sequence[str], verdicts: Verdicts, title_index: int
     title = _compact(lines[title_index])
     nonblank = [i for i in range(title_index + 1, len(lines)) if lines[i].strip()]
     for position in range(len(nonblank)):
+        # An echo starts as the title does: most lines are done in one test.
+        if lines[nonblank[position]].lstrip()[:1] != title[:1]:
+            continue
         joined = ""
         group: list[int] = []
         for index in nonblank[position : position + TITLE_ECHO_MAX_LINES]:
@@ -180,6 +184,8 @@ def mark_beside_boilerplate(lines: Sequence[str], verdicts: Verdicts) -> None:
     metadata line takes only fields (bare dates, "时间：", "编辑：何继红"). Linear
     in the number of lines.
     """
+    if not verdicts:  # nothing to spread from: most pages
+        return
     # The first line of a page is where its title stands: a short title there is
     # kept even beside page furniture, unless it is a site name.
     first = next((i for i, line in enumerate(lines) if line.strip()), -1)

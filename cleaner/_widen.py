@@ -58,19 +58,11 @@ def widen_punctuation(line: str) -> tuple[str, int]:
     if not CONVERTIBLE_RE.search(line):
         return line, 0
     nodes = _punct_nodes(line)
-    waiting: dict[int, list[int]] = {}
-    for index, (_, context, _, spreads) in enumerate(nodes):
-        if spreads:
-            for position in context:
-                waiting.setdefault(position, []).append(index)
     converted = [intrinsic for _, _, intrinsic, _ in nodes]
-    queue = [index for index, done in enumerate(converted) if done]
-    while queue:
-        for position in nodes[queue.pop()][0]:
-            for other in waiting.get(position, ()):
-                if not converted[other]:
-                    converted[other] = True
-                    queue.append(other)
+    if not any(converted):  # nothing to spread from: no mark converts
+        return line, 0
+    if not all(converted):  # with all converted, there is nothing left to spread to
+        _spread(nodes, converted)
     chars = list(line)
     changes = 0
     for (members, _, _, _), done in zip(nodes, converted, strict=True):
@@ -79,6 +71,22 @@ def widen_punctuation(line: str) -> tuple[str, int]:
                 chars[position] = TO_FULLWIDTH[chars[position]]
                 changes += 1
     return "".join(chars), changes
+
+
+def _spread(nodes: list[PunctNode], converted: list[bool]) -> None:
+    """Convert (in ``converted``) every node whose context is a converted node's member."""
+    waiting: dict[int, list[int]] = {}
+    for index, (_, context, _, spreads) in enumerate(nodes):
+        if spreads:
+            for position in context:
+                waiting.setdefault(position, []).append(index)
+    queue = [index for index, done in enumerate(converted) if done]
+    while queue:
+        for position in nodes[queue.pop()][0]:
+            for other in waiting.get(position, ()):
+                if not converted[other]:
+                    converted[other] = True
+                    queue.append(other)
 
 
 def _punct_nodes(line: str) -> list[PunctNode]:

@@ -8,8 +8,8 @@ sentence is never removed by a pattern meant for short navigation lines.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from itertools import accumulate
+from collections.abc import Sequence
+from itertools import accumulate, compress
 from typing import NamedTuple
 
 from . import _neighbours as N
@@ -81,21 +81,24 @@ def line_positions(lines: Sequence[str], gone: frozenset[int] = frozenset()) -> 
     Lines in ``gone`` (removed) are not counted, so a place is the one the line
     has in the cleaned text.
 
-    >>> [tuple(position) for position in line_positions(["a", "", "b"])]
+    >>> line_positions(["a", "", "b"])
     [(0, 1), (1, 1), (1, 0)]
-    >>> [tuple(position) for position in line_positions(["a", "x", "b"], frozenset({1}))]
+    >>> line_positions(["a", "x", "b"], frozenset({1}))
     [(0, 1), (1, 1), (1, 0)]
     """
     return _positions([bool(line.strip()) for line in lines], gone)
 
 
 def _positions(nonblank: Sequence[bool], gone: frozenset[int]) -> list[Position]:
-    """Return ``line_positions`` from the lines' blankness, computed once per page."""
+    """Return ``line_positions`` from the lines' blankness, computed once per page.
+
+    Both counts are running sums, paired by ``zip``: no Python code runs per line.
+    """
     counted = [flag and i not in gone for i, flag in enumerate(nonblank)] if gone else nonblank
-    before = list(accumulate(counted, initial=0))  # counted lines above each line
-    total = before.pop()
-    after = [total - seen - counts for seen, counts in zip(before, counted, strict=True)]
-    return list(map(Position, before, after))
+    before = accumulate(counted, initial=0)  # counted lines above each line
+    # Counted lines below each line: the running sum from the bottom, one line down.
+    after = list(accumulate(reversed(counted), initial=0))[-2::-1]
+    return list(zip(before, after, strict=False))  # ``before`` ends with the total: dropped
 
 
 class _Judgement(NamedTuple):
@@ -119,23 +122,28 @@ def _judge_page(
     this costs little. Lines block dedup removes later are handled by
     ``document.strip_again``.
     """
-    reach = max([R.EDGE_ZONE_LINES] + [rule.zone_lines for rule in (*R.LINE_RULES, *config.rules)])
-    judged: dict[int, tuple[str, str]] = {}
-    seen_at: list[tuple[int, int] | None] = [None] * len(lines)
     nonblank = [bool(line.strip()) for line in lines]
-    gone: frozenset[int] = frozenset()
-    result = None
+    positions = _positions(nonblank, frozenset())
+    # A blank line is never boilerplate: only the others are judged.
+    every_line = list(compress(range(len(lines)), nonblank))
+    judged = _line_verdicts(lines, positions, config, frequent_keys, every_line)
+    result = _judge_neighbours(lines, dict(judged), positions, config)
+    # Most pages lose no line, so no place moves: the first judgement stands.
+    if not result.verdicts:
+        return result
+    reach = max([R.EDGE_ZONE_LINES] + [rule.zone_lines for rule in (*R.LINE_RULES, *config.rules)])
+    seen_at = _places(positions, reach)
     while True:
+        gone = frozenset(result.verdicts)
         positions = _positions(nonblank, gone)
-        places = [
-            (top if top < reach else reach, bottom if bottom < reach else reach)
-            for top, bottom in positions
-        ]
+        places = _places(positions, reach)
         moved = [index for index, place in enumerate(places) if seen_at[index] != place]
-        if result is not None and not moved:
+        if not moved:
             return result
-        for index, verdict in _line_verdicts(lines, positions, config, frequent_keys, moved):
+        found = _line_verdicts(lines, positions, config, frequent_keys, moved)
+        for index in moved:
             seen_at[index] = places[index]
+            verdict = found.get(index)
             if verdict:
                 judged[index] = verdict
             else:
@@ -144,7 +152,14 @@ def _judge_page(
         # The same lines gone give the same places, so no line would move: done.
         if gone == result.verdicts.keys():
             return result
-        gone = frozenset(result.verdicts)
+
+
+def _places(positions: Sequence[Position], reach: int) -> list[tuple[int, int]]:
+    """Return the lines' places as rules of place see them: beyond ``reach`` all are alike."""
+    return [
+        (top if top < reach else reach, bottom if bottom < reach else reach)
+        for top, bottom in positions
+    ]
 
 
 def _judge_neighbours(
@@ -174,21 +189,27 @@ def _line_verdicts(
     config: BoilerplateConfig,
     frequent_keys: frozenset[int],
     indices: Sequence[int],
-) -> Iterator[tuple[int, tuple[str, str] | None]]:
-    """Judge the lines at ``indices`` on their own (and by their place in the page)."""
+) -> dict[int, tuple[str, str]]:
+    """Judge the lines at ``indices`` on their own (and by their place in the page).
+
+    Returns the verdicts of the lines that are boilerplate, in line order.
+    """
     zone = edge_zone(lines, config.corpus_zone_lines) if frequent_keys else frozenset()
     # The first line is where the title stands; a title many documents share
     # ("政府工作报告") is still their title.
     zone -= {min(zone, default=-1)}
+    found: dict[int, tuple[str, str]] = {}
     for index in indices:
-        line = lines[index]
         frequent = frequent_keys if index in zone else NO_KEYS
-        verdict = classify_line(line, frequent, config, positions[index])
-        if verdict and verdict[0] == "corpus-frequent" and _inside_sentence(lines, index):
-            verdict = None
+        verdict = classify_line(lines[index], frequent, config, positions[index])
+        if verdict is None:
+            continue
+        if verdict[0] == "corpus-frequent" and _inside_sentence(lines, index):
+            continue
         if verdict == DECORATION and _is_footnote_mark(lines, index):
-            verdict = None
-        yield index, verdict
+            continue
+        found[index] = verdict
+    return found
 
 
 def _cut_attributions(
@@ -201,7 +222,9 @@ def _cut_attributions(
     """Cut trailing attributions off kept lines (in ``texts``); return the fragments cut."""
     fragments: dict[int, str] = {}
     for index, line in enumerate(list(texts)):
-        if index in verdicts or index == title_index or not line.strip():
+        # An attribution ends in a closing bracket: most lines are done in one test.
+        ending = line.rstrip().endswith((")", "\uff09"))  # False for a blank line too
+        if not ending or index in verdicts or index == title_index:
             continue
         texts[index], fragment = _strip_attribution(line)
         if not fragment:

@@ -87,19 +87,28 @@ def finish_document(
     removed = tuple(
         sorted(stripped.removed + duplicate_removals, key=lambda r: (r.line_no, r.partial))
     )
-    raw_lines = raw_text.split("\n")
-    counted_lines = raw_lines[:-1] if raw_lines and raw_lines[-1] == "" else raw_lines
     return CleanedText(
-        text="".join(line.text + "\n" for line in kept),
+        text="\n".join([line.text for line in kept]) + "\n" if kept else "",
         metadata=stripped.metadata,
         removed=removed,
         duplicate_blocks=blocks,
         rule_counts=normalized.rule_counts,
-        lines_in=len(counted_lines),
+        lines_in=count_lines(raw_text),
         lines_out=len(kept),
         warnings=find_quality_warnings(kept),
         signature=document_signature(rows),
     )
+
+
+def count_lines(text: str) -> int:
+    r"""Return how many lines ``text`` has; a final newline ends a line, it opens none.
+
+    Counted, not split: the text may be long and its lines are not needed.
+
+    >>> count_lines(""), count_lines("a"), count_lines("a\n"), count_lines("a\n\nb")
+    (0, 1, 1, 3)
+    """
+    return text.count("\n") + (not text.endswith("\n") and text != "")
 
 
 def strip_again(

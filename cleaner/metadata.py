@@ -28,7 +28,9 @@ def byline_names(text: str) -> list[str] | None:
     >>> byline_names("\u5927\u4f17\u7f51\u8bb0\u8005 \u5f20\u949f\u96ef \u67a3\u5e84\u62a5\u9053")
     ['\u5f20\u949f\u96ef']
     """
-    if len(text) > R.BYLINE_MAX_CHARS or R.SENTENCE_END_RE.search(text):
+    # ``SENTENCE_END_RE.search(text)`` without trying every position ("$" may
+    # stand before a final newline).
+    if len(text) > R.BYLINE_MAX_CHARS or text.removesuffix("\n")[-1:] in R.SENTENCE_END_CHARS:
         return None
     short = R.SHORT_BYLINE_RE.match(text)
     if short:

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner import _line_classes as LC
 from cleaner import _rules as R
+from cleaner import _widen as W
 from cleaner.boilerplate import line_positions
+from cleaner.data import BoilerplateConfig, Line
+from cleaner.document import count_lines
 from cleaner.normalize import (
     CJK_PUNCT,
     DIGIT_CJK_SPACE_RE,
@@ -23,7 +28,12 @@ from cleaner.normalize import (
     PUNCT_SPACE_RE,
     SPACING_CJK,
 )
-from cleaner.quality import MISSING_FIGURE_RE, _missing_figures
+from cleaner.quality import AMOUNT_WORDS, MISSING_FIGURE_RE, _missing_figures, find_quality_warnings
+
+try:  # the parser of ``re``, to read the shape of a pattern
+    from re import _parser as sre_parse  # type: ignore[attr-defined]  # Python 3.11+
+except ImportError:  # pragma: no cover
+    import sre_parse  # type: ignore[no-redef]
 
 EXAMPLES = settings(max_examples=int(os.environ.get("CLEANER_FUZZ_EXAMPLES", "300")), deadline=None)
 
@@ -132,3 +142,142 @@ def test_line_positions_count_the_kept_non_blank_lines(lines, data):
     counted = [bool(line.strip()) and i not in gone for i, line in enumerate(lines)]
     expected = [(sum(counted[:i]), sum(counted[i + 1 :])) for i in range(len(lines))]
     assert [tuple(position) for position in line_positions(lines, gone)] == expected
+
+
+# Pieces of the built-in line rules, so that some texts match them (and some
+# match with a prefix, where an anchored rule must not).
+RULE_PIECES = [
+    "\u5f53\u524d\u4f4d\u7f6e",
+    "\u4f4d\u7f6e",
+    ":",
+    "\uff1a",
+    "\u9996\u9875",
+    ">",
+    "\u00bb",
+    "/",
+    "\u76f8\u5173\u9605\u8bfb",
+    "\u4e0a\u4e00\u7bc7",
+    "\u300b",
+    "\u70b9\u51fb",
+    "\u8fdb\u5165",
+    "\u4e13\u9898",
+    "\u65f6\u95f4",
+    "2026-02-02",
+    "ICP\u5907",
+    "05",
+    "\u516c\u7f51\u5b89\u5907",
+    "\u7f51\u7ad9\u6807\u8bc6\u7801",
+    "AB1234",
+    "\u4e3b\u529e",
+    "\u5355\u4f4d",
+    "\u7248\u6743\u6240\u6709",
+    "Copyright",
+    "\u00a9",
+    "(c)",
+    "\u7f51\u7ad9\u5730\u56fe",
+    "|",
+    "\u8054\u7cfb\u6211\u4eec",
+    "\u3002",
+]
+
+
+def test_anchored_rules_are_anchored_as_a_whole():
+    """The screen tries "^..." patterns at the start only: no "|" may stand outside a group."""
+    for rule in R.LINE_RULES:
+        assert not re.search(r"\\[1-9]|\(\?P=", rule.pattern)  # no group is referred to
+        if rule.pattern.startswith("^"):
+            parsed = list(sre_parse.parse(rule.pattern))
+            assert parsed[0] == (sre_parse.AT, sre_parse.AT_BEGINNING), rule.rule
+
+
+@EXAMPLES
+@given(pieces_of(RULE_PIECES, max_size=6))
+def test_builtin_screen_passes_the_lines_a_rule_matches(text):
+    searches = [search for _, search in LC.BUILTIN_TABLE]
+    assert bool(LC.BUILTIN_SCREEN(text)) == any(search(text) for search in searches)
+
+
+SENTENCE_ENDS = "".join(sorted(R.SENTENCE_END_CHARS))
+
+
+@EXAMPLES
+@given(shaped(CAPTIONS, st.sampled_from(SENTENCE_ENDS)))
+def test_a_sentence_has_no_shape(text):
+    assert not LC.SENTENCE_SHAPES  # else the shortcut is off (and this test is moot)
+    assert LC._shape_verdict(text, True, (0, 0)) is None
+
+
+def test_a_letter_or_digit_first_is_no_decoration():
+    """``classify_line`` skips ``_is_decoration`` for a line that starts with one."""
+    chars = (chr(code) for code in range(0x110000))
+    assert not any(unicodedata.category(ch)[0] in "PSZ" for ch in chars if ch.isalnum())
+
+
+@EXAMPLES
+@given(text_of("".join(sorted(R.SENTENCE_END_CHARS)) + "\u9996\u9875a1:", max_size=8))
+def test_a_sentence_is_never_a_corpus_candidate(text):
+    if LC.is_sentence(text):
+        assert not LC.corpus_candidate(text, BoilerplateConfig())
+
+
+@EXAMPLES
+@given(pieces_of([*R.ACCESSIBILITY_WORDS[:6], "\u8001\u5e74", "\u5b57"], max_size=6))
+def test_accessibility_search_finds_any_word(text):
+    assert bool(R.ACCESSIBILITY_RE.search(text)) == any(w in text for w in R.ACCESSIBILITY_WORDS)
+
+
+@EXAMPLES
+@given(text_of("".join(sorted(R.TEXT_PUNCTUATION)) + "\\]^-|a"))
+def test_text_punctuation_search_is_isdisjoint(text):
+    assert bool(R.TEXT_PUNCTUATION_RE.search(text)) == (not R.TEXT_PUNCTUATION.isdisjoint(text))
+
+
+@EXAMPLES
+@given(text_of(SENTENCE_ENDS + "a\n\u3001"))
+def test_byline_sentence_test_is_the_sentence_pattern(text):
+    fast = text.removesuffix("\n")[-1:] in R.SENTENCE_END_CHARS
+    assert fast == bool(R.SENTENCE_END_RE.search(text))
+
+
+@EXAMPLES
+@given(text_of("\u4e2d\u6587a\u3000\u2028\x1c\x85\u00a0 "))
+def test_compact_starts_as_the_line_does(text):
+    assert "".join(text.split())[:1] == text.lstrip()[:1]
+
+
+@EXAMPLES
+@given(st.lists(text_of("\u4ebf\u4e07\u5143\u4eba%\u4e0a\u6536 5"), max_size=5))
+def test_quality_skips_only_lines_without_units(texts):
+    lines = [Line(number, text) for number, text in enumerate(texts, 1)]
+    expected = [
+        (line.line_no, line.text[max(0, match.start("unit") - 6) : match.end()])
+        for line in lines
+        for match in MISSING_FIGURE_RE.finditer(line.text)
+        if match.group("before") not in AMOUNT_WORDS
+    ]
+    assert [(w.line_no, w.text) for w in find_quality_warnings(lines)] == expected
+
+
+def widen_by_the_graph(line: str) -> str:
+    """``widen_punctuation`` with the conversions always spread through the graph."""
+    nodes = W._punct_nodes(line)
+    converted = [intrinsic for _, _, intrinsic, _ in nodes]
+    W._spread(nodes, converted)
+    chars = list(line)
+    for (members, _, _, _), done in zip(nodes, converted, strict=True):
+        for position in members if done else ():
+            chars[position] = W.TO_FULLWIDTH[chars[position]]
+    return "".join(chars)
+
+
+@EXAMPLES
+@given(text_of(",;:?!() a1\u201c\uff0c", max_size=16))
+def test_widening_skips_the_graph_only_where_nothing_spreads(text):
+    assert W.widen_punctuation(text)[0] == widen_by_the_graph(text)
+
+
+@EXAMPLES
+@given(text_of("a\r", max_size=8))
+def test_count_lines_counts_the_split_lines(text):
+    lines = text.split("\n")
+    assert count_lines(text) == len(lines[:-1] if lines[-1] == "" else lines)

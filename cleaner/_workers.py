@@ -29,7 +29,14 @@ from .data import (
     pickled_by_fields,
 )
 from .decode import decode_file
-from .dedup import DIGITS_RE, Signatures, documents_sharing_bands, paragraph_signatures
+from .dedup import (
+    DIGITS_RE,
+    Signature,
+    Signatures,
+    batch_document_signatures,
+    documents_sharing_bands,
+    paragraph_signatures,
+)
 from .document import finish_document, strip_document
 from .html import ExtractedPage, decode_html, extract_main_text
 from .normalize import TRIGGER_RES, normalize_line, normalize_text
@@ -213,12 +220,14 @@ def _prepare_file(index: int, rel_path: str) -> _Prepared | FileFailure:
     return _Prepared(index, printable_path(rel_path), document, normalized, stripped, page, size)
 
 
-def _finish_file(prepared: _Prepared, rows: Signatures, may_repeat: bool) -> tuple[Processed, str]:
+def _finish_file(
+    prepared: _Prepared, rows: Signatures, may_repeat: bool, signature: Signature | None
+) -> tuple[Processed, str]:
     """Pass 2, second half: block dedup and the record, for one file; and its cleaned text."""
     state = _STATE["run"]
     document, config = prepared.document, state.config
     cleaned = finish_document(
-        document.text, prepared.normalized, prepared.stripped, rows, config, may_repeat
+        document.text, prepared.normalized, prepared.stripped, rows, config, may_repeat, signature
     )
     if prepared.page is not None:
         cleaned = replace(cleaned, metadata=with_page_metadata(cleaned.metadata, prepared.page))
@@ -248,7 +257,10 @@ def process_batch(batch: list[tuple[int, str]]) -> list[Processed | FileFailure]
     counts = [len(p.stripped.lines) for p in ready]
     starts = np.cumsum([0] + counts)
     shared = documents_sharing_bands(rows, counts, dedup)
-    own = {id(p): (rows[starts[k] : starts[k + 1]], shared[k]) for k, p in enumerate(ready)}
+    whole = batch_document_signatures(rows, counts)
+    own = {
+        id(p): (rows[starts[k] : starts[k + 1]], shared[k], whole[k]) for k, p in enumerate(ready)
+    }
     finished = [
         _guarded(item.name, _finish_file, item, *own[id(item)])
         if isinstance(item, _Prepared)

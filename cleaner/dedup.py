@@ -119,6 +119,29 @@ def document_signature(rows: Signatures) -> Signature | None:
     return None if bool(minhash.is_empty(merged[None])[0]) else merged
 
 
+def batch_document_signatures(rows: Signatures, counts: Sequence[int]) -> list[Signature | None]:
+    """Return ``document_signature`` of each document of a batch, in one numpy call.
+
+    ``rows`` are the paragraph signatures of the batch, ``counts[i]`` of them for
+    document ``i``, in order. A call per document cost about 20 µs each.
+
+    >>> rows = np.array([[3, 9], [5, 1], [7, 7]], np.uint32)
+    >>> [None if s is None else s.tolist() for s in batch_document_signatures(rows, [2, 0, 1])]
+    [[3, 1], None, [7, 7]]
+    """
+    signed = [k for k, count in enumerate(counts) if count]
+    result: list[Signature | None] = [None] * len(counts)
+    if not signed:
+        return result
+    starts = np.cumsum([0, *counts])[signed]
+    merged = np.minimum.reduceat(rows, starts, axis=0)
+    empty = minhash.is_empty(merged)
+    for position, k in enumerate(signed):
+        if not empty[position]:
+            result[k] = merged[position]
+    return result
+
+
 def shares_a_band(keys: npt.NDArray[np.uint64]) -> bool:
     """Tell whether any two rows of band keys (one row a paragraph) agree in some band.
 

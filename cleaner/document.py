@@ -12,6 +12,7 @@ from typing import Any
 from .boilerplate import strip_boilerplate
 from .data import CleanConfig, CleanedText, Line, Normalized, Removal, Stripped
 from .dedup import (
+    Signature,
     Signatures,
     document_signature,
     find_duplicate_blocks,
@@ -62,6 +63,7 @@ def finish_document(
     rows: Signatures,
     config: CleanConfig,
     may_repeat: bool = True,
+    signature: Signature | None = None,
 ) -> CleanedText:
     """Drop repeated blocks and assemble the result: the second half of ``clean_normalized``.
 
@@ -70,20 +72,23 @@ def finish_document(
     times faster than document by document); block dedup compares them, and the
     document's signature is their minimum over the paragraphs it keeps.
     ``may_repeat=False`` says no two paragraphs share a band (the batch checked),
-    so there is no repeated block to look for.
+    so there is no repeated block to look for. ``signature``, when given, is the
+    minimum of all of ``rows`` (a batch computes its documents' at once).
     """
+    whole = signature
     kept = stripped.lines
     blocks: tuple[Any, ...] = ()
     duplicate_removals: tuple[Any, ...] = ()
     if config.dedup.blocks and may_repeat:
         before = {line.line_no: row for row, line in enumerate(kept)}
         kept, blocks, duplicate_removals = find_duplicate_blocks(kept, config.dedup, rows)
-        rows = rows[[before[line.line_no] for line in kept]]
+        if len(kept) != len(rows):
+            rows, whole = rows[[before[line.line_no] for line in kept]], None
         if duplicate_removals and config.boilerplate.enabled:
             kept, again = strip_again(kept, config)
             if again:
                 duplicate_removals += again
-                rows = paragraph_signatures(kept, config.dedup)
+                rows, whole = paragraph_signatures(kept, config.dedup), None
     removed = tuple(
         sorted(stripped.removed + duplicate_removals, key=lambda r: (r.line_no, r.partial))
     )
@@ -96,7 +101,7 @@ def finish_document(
         lines_in=count_lines(raw_text),
         lines_out=len(kept),
         warnings=find_quality_warnings(kept),
-        signature=document_signature(rows),
+        signature=whole if whole is not None else document_signature(rows),
     )
 
 

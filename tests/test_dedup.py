@@ -231,3 +231,25 @@ def test_two_short_paragraphs_repeated_together_are_a_block():
     kept, blocks, _ = find_duplicate_blocks(_numbered(body), CONFIG)
     assert [line.line_no for line in kept] == [1, 2, 3]
     assert blocks[0].paragraphs == 2
+
+
+def test_batch_document_signatures_equal_one_document_at_a_time():
+    """The batch's minima are document_signature of each document's rows, empty ones None."""
+    import numpy as np
+
+    from cleaner.dedup import batch_document_signatures, document_signature
+    from cleaner.minhash import EMPTY_VALUE
+
+    rng = np.random.default_rng(7)
+    for _ in range(50):
+        counts = rng.integers(0, 4, rng.integers(1, 9)).tolist()
+        rows = rng.integers(0, 2**32, (sum(counts), 8), dtype=np.uint32)
+        rows[rng.random(len(rows)) < 0.3] = EMPTY_VALUE  # paragraphs with no characters
+        starts = np.cumsum([0, *counts])
+        expected = [
+            document_signature(rows[a:b]) for a, b in zip(starts[:-1], starts[1:], strict=True)
+        ]
+        found = batch_document_signatures(rows, counts)
+        assert [None if s is None else s.tolist() for s in found] == [
+            None if s is None else s.tolist() for s in expected
+        ]

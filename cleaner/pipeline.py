@@ -306,10 +306,14 @@ def _run(
         # side-by-side view (and every text, for JSON Lines); the kept files of
         # text output are in place.
         in_out = config.output_format == "text"  # JSON Lines leave every text staged
+        paired = {c.kept for c in clusters}  # the report shows the texts of pairs only
+        paired.update(m.doc_id for c in clusters for m in (*c.dropped, *c.same_template))
         waiting = {
             p.report.doc_id: texts(index)
             for (index, rel, p), file in zip(entries, files, strict=True)
-            if (file.status != "written" or not in_out) and rel not in reused
+            if p.report.doc_id in paired
+            and (file.status != "written" or not in_out)
+            and rel not in reused
         }
         cleaned = chain_texts(location_texts(waiting), directory_texts(Path(output_dir)))
         # Built once for the three files, and the JSON streamed: on 100,000 files

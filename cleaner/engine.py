@@ -24,7 +24,11 @@ from .data import CleanConfig, DuplicateCluster, FileFailure
 # progress(stage, done, total): called after each file of a stage.
 Progress = Callable[[str, int, int], None]
 # Files cleaned per worker call: their paragraphs are signed in one numpy pass.
-BATCH_FILES = 32
+# 64 ran the generated corpus 8% faster than 32 (fewer calls, larger numpy batches).
+BATCH_FILES = 64
+# Files scanned per worker call in pass 1, where a file costs about 40 µs: 128 a
+# call spends less of pass 1 on messages than 32 (0.47 s against 0.56 s).
+SCAN_BATCH_FILES = 128
 ENGINES = ("local", "ray")
 RAY_INSTALL_HINT = "--engine ray needs Ray Data: pip install 'cleaner[ray]'"
 
@@ -103,7 +107,8 @@ class LocalEngine:
         failures: dict[str, FileFailure] = {}
         edges = {rel_path: known[rel_path] for rel_path in rel_paths if rel_path in known}
         unread = [rel_path for rel_path in rel_paths if rel_path not in known]
-        batches = [unread[i : i + BATCH_FILES] for i in range(0, len(unread), BATCH_FILES)]
+        size = SCAN_BATCH_FILES
+        batches = [unread[i : i + size] for i in range(0, len(unread), size)]
         results = (
             keys
             for batch in map_ordered(scan_batch, batches, self.jobs, init_worker, (state,), 1)

@@ -20,6 +20,7 @@ from ._parallel import map_ordered
 from ._workers import Processed, RunState, init_worker, process_batch, scan_batch, site_of
 from .clusters import TextPath, find_document_clusters
 from .data import CleanConfig, DuplicateCluster, FileFailure
+from .lsh import choose_banding
 
 # progress(stage, done, total): called after each file of a stage.
 Progress = Callable[[str, int, int], None]
@@ -132,6 +133,9 @@ class LocalEngine:
         self, todo: list[tuple[int, str]], state: RunState
     ) -> Iterator[Processed | FileFailure]:
         """Clean batches of ``BATCH_FILES`` files on the pool, results in order."""
+        # Chosen by numerical integration (50 ms): here, once, and the forked workers
+        # inherit the cached answer instead of each computing it.
+        choose_banding(state.config.dedup.jaccard_threshold, state.config.dedup.num_perm)
         batches = [todo[i : i + BATCH_FILES] for i in range(0, len(todo), BATCH_FILES)]
         results = (
             result

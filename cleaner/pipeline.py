@@ -13,9 +13,12 @@ renamed into place. Both passes run on ``jobs`` processes.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -59,6 +62,9 @@ from .write import (
     write_atomic,
 )
 
+# Objects allocated before a young collection, and collections before the next
+# older one (Python's defaults: 700, 10, 10); see rare_collections.
+RUN_GC_THRESHOLDS = (50_000, 20, 100)
 RESERVED_OUTPUT_NAMES = frozenset({REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML, CORPUS_JSONL})
 
 
@@ -163,11 +169,29 @@ def clean_corpus(
                 f"{error.strerror or error}; choose a writable directory"
             ) from error
     try:
-        return _run(rel_paths, passed_over, root, output_dir, work_dir, config, runner, resume)
+        with rare_collections():
+            return _run(rel_paths, passed_over, root, output_dir, work_dir, config, runner, resume)
     finally:
         runner.close()
         if work_dir is not None:
             shutil.rmtree(work_dir, ignore_errors=True)
+
+
+@contextmanager
+def rare_collections() -> Iterator[None]:
+    """Collect cyclic garbage rarely while a run lasts (it makes almost none).
+
+    A run keeps a record per file, about a million objects for 20,000 files, and
+    each full collection walks them all: with Python's default thresholds they
+    took 6% of a run (4.35 s against 4.07 s, the same peak memory). Forked
+    workers inherit the thresholds; the caller's come back afterwards.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(*RUN_GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _start_engine(

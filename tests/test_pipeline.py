@@ -304,3 +304,21 @@ def test_a_damaged_kept_page_is_extracted_again(tmp_path):
     with open(page_path(work, "a/p.html"), "w", encoding="utf-8") as stream:
         stream.write('{"page": {"text": ')  # cut short by a full disk
     assert load_page(work, "a/p.html") is None
+
+
+def test_a_run_gives_back_the_callers_gc_thresholds(tmp_path):
+    """Collections are rare during a run, and the caller's settings return after it."""
+    import gc
+
+    from cleaner.pipeline import RUN_GC_THRESHOLDS, rare_collections
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, ...]] = []
+    clean_corpus(
+        SEEDS, tmp_path / "out", progress=lambda *_: seen.append(gc.get_threshold()), jobs=1
+    )
+    assert seen and set(seen) == {RUN_GC_THRESHOLDS}
+    assert gc.get_threshold() == before
+    with pytest.raises(ZeroDivisionError), rare_collections():
+        1 / 0  # noqa: B018
+    assert gc.get_threshold() == before

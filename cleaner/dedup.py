@@ -336,26 +336,23 @@ def name_clusters(
     # Every (kept, member) pair's estimate in one numpy call: a call per pair cost
     # 65 µs each on 2,000 dropped documents.
     pairs = [
-        (kept, member)
-        for kept, members in zip(keeps, groups, strict=True)
+        (cluster, kept, member)
+        for cluster, (kept, members) in enumerate(zip(keeps, groups, strict=True))
         for member in members
         if member != kept and signature_of(member) is not None
     ]
     estimates: list[float] = []
     if pairs:
-        firsts = np.stack([_signed(signature_of(kept)) for kept, _ in pairs])
-        seconds = np.stack([_signed(signature_of(member)) for _, member in pairs])
+        firsts = np.stack([_signed(signature_of(kept)) for _, kept, _ in pairs])
+        seconds = np.stack([_signed(signature_of(member)) for _, _, member in pairs])
         estimates = lsh.row_estimates(firsts, seconds).tolist()
-    found = iter(zip(pairs, estimates, strict=True))
-    clusters = []
-    for kept, members in zip(keeps, groups, strict=True):
-        dropped = []
-        for member in members:
-            if member != kept and signature_of(member) is not None:
-                (_, position), estimate = next(found)
-                dropped.append(ClusterMember(doc_ids[position], round(estimate, 3)))
-        clusters.append(DuplicateCluster(doc_ids[kept], tuple(dropped)))
-    return tuple(clusters)
+    dropped: list[list[ClusterMember]] = [[] for _ in groups]
+    for (cluster, _, member), estimate in zip(pairs, estimates, strict=True):
+        dropped[cluster].append(ClusterMember(doc_ids[member], round(estimate, 3)))
+    return tuple(
+        DuplicateCluster(doc_ids[kept], tuple(members))
+        for kept, members in zip(keeps, dropped, strict=True)
+    )
 
 
 def _signed(signature: Signature | None) -> Signature:

@@ -108,13 +108,7 @@ class LocalEngine:
         failures: dict[str, FileFailure] = {}
         edges = {rel_path: known[rel_path] for rel_path in rel_paths if rel_path in known}
         unread = [rel_path for rel_path in rel_paths if rel_path not in known]
-        size = SCAN_BATCH_FILES
-        batches = [unread[i : i + size] for i in range(0, len(unread), size)]
-        results = (
-            keys
-            for batch in map_ordered(scan_batch, batches, self.jobs, init_worker, (state,), 1)
-            for keys in batch
-        )
+        results = self._batched(scan_batch, unread, SCAN_BATCH_FILES, state)
         for rel_path, keys in zip(
             unread, _with_progress(results, "scan", len(unread), self.progress), strict=True
         ):
@@ -136,13 +130,20 @@ class LocalEngine:
         # Chosen by numerical integration (50 ms): here, once, and the forked workers
         # inherit the cached answer instead of each computing it.
         choose_banding(state.config.dedup.jaccard_threshold, state.config.dedup.num_perm)
-        batches = [todo[i : i + BATCH_FILES] for i in range(0, len(todo), BATCH_FILES)]
-        results = (
-            result
-            for batch in map_ordered(process_batch, batches, self.jobs, init_worker, (state,), 1)
-            for result in batch
-        )
+        results = self._batched(process_batch, todo, BATCH_FILES, state)
         return _with_progress(results, "clean", len(todo), self.progress)
+
+    def _batched(
+        self,
+        function: Callable[[list[Any]], list[Any]],
+        items: list[Any],
+        size: int,
+        state: RunState,
+    ) -> Iterator[Any]:
+        """Yield ``function``'s results item by item, ``size`` items a call on the pool."""
+        batches = [items[i : i + size] for i in range(0, len(items), size)]
+        for batch in map_ordered(function, batches, self.jobs, init_worker, (state,), 1):
+            yield from batch
 
     def document_clusters(
         self,

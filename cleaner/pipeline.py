@@ -51,14 +51,13 @@ from .resume import (
     reusable,
     save_manifest,
 )
-from .staging import WHOLE_FILE, Location, staged_location
+from .staging import WHOLE_FILE, Location, batch_path, staged_location
 from .write import (
     CORPUS_JSONL,
     REPORT_JSON,
     REPORT_MARKDOWN,
     WORK_DIR,
     clear_stale_temporaries,
-    staged_path,
     write_atomic,
 )
 
@@ -299,7 +298,7 @@ def _run(
             if rel_path in reused and file.status != "written":
                 # Written by the last run, a duplicate now: out of OUT, into the work
                 # directory, where the report finds the texts of dropped documents.
-                moved = staged_path(work_dir, index)
+                moved = batch_path(work_dir, index)  # a batch of one text
                 os.replace(Path(output_dir) / rel_path, moved)
                 in_place[index] = f"{moved}"
                 del reused[rel_path]

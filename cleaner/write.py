@@ -68,20 +68,6 @@ def jsonl_line(record: dict[str, Any]) -> str:
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def staged_path(work_dir: str | Path, index: int) -> Path:
-    """Return where the cleaned text of the run's ``index``-th file waits in the work directory.
-
-    >>> staged_path("out/.cleaner-work", 7).name
-    '000000007'
-    """
-    return Path(work_dir) / staged_name(index)
-
-
-def staged_name(index: int) -> str:
-    """Return the name of the ``index``-th file's staged text (a string: cheap for 1e6 files)."""
-    return f"{index:09d}"
-
-
 def flush_staged() -> None:
     """Make the staged files durable before they are renamed into place.
 

@@ -18,7 +18,8 @@ import numpy.typing as npt
 from ._parallel import map_ordered
 from ._workers import Processed
 from .data import CleanConfig, ClusterMember, DuplicateCluster
-from .dedup import document_shingles, find_near_duplicates, jaccard
+from .dedup import find_near_duplicates
+from .exact import pair_similarities
 from .lsh import ExactJaccard, Pairs
 from .staging import Location, read_location
 
@@ -110,16 +111,14 @@ def exact_jaccard_reader(
 
 
 def _chunk_similarities(chunk: tuple[int, list[tuple[Location, Location]]]) -> list[float]:
-    """Exact similarity of each pair of texts of a chunk, each text shingled once."""
+    """Exact similarity of each pair of texts of a chunk, each text read once."""
     size, pairs = chunk
-    cache: dict[Location, set[str]] = {}
-
-    def shingles(location: Location) -> set[str]:
-        if location not in cache:
-            cache[location] = document_shingles(read_location(location), size)
-        return cache[location]
-
-    return [jaccard(shingles(first), shingles(second)) for first, second in pairs]
+    number: dict[Location, int] = {}
+    for pair in pairs:
+        for location in pair:
+            number.setdefault(location, len(number))
+    texts = [read_location(location) for location in number]
+    return pair_similarities(texts, [(number[a], number[b]) for a, b in pairs], size)
 
 
 def _no_setup() -> None:

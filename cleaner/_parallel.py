@@ -10,6 +10,7 @@ import ctypes
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -59,6 +60,12 @@ def _start_worker(initializer: Callable[..., None], initargs: tuple[Any, ...], p
     Without this, a run killed with SIGKILL left its workers blocked on a pipe
     forever, holding their memory.
     """
+    _die_with(parent)
+    initializer(*initargs)
+
+
+def _die_with(parent: int) -> None:
+    """Make this process get SIGKILL when ``parent`` dies (Linux); exit if it already has."""
     if sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -67,4 +74,56 @@ def _start_worker(initializer: Callable[..., None], initargs: tuple[Any, ...], p
             pass
     if os.getppid() != parent:  # the run died before prctl took effect
         os._exit(1)
-    initializer(*initargs)
+
+
+class Alongside:
+    """A piece of work running in a forked child while this process goes on.
+
+    The run's last steps are serial: writing the JSON Lines and writing the
+    reports each take one core. Forked, the child sees the run's records as
+    they are, with nothing to send. It runs only on Linux, and only when this
+    process has no other thread (forking one that has is unsafe); otherwise the
+    work is done on the spot. ``wait`` returns the child's error, if any.
+    """
+
+    def __init__(self, work: Callable[[], None], alongside: bool = True) -> None:
+        """Start ``work`` in a child, or do it now (asked to, or where forking is unsafe)."""
+        self.pid = 0
+        forkable = sys.platform.startswith("linux") and threading.active_count() == 1
+        if not (alongside and forkable):
+            work()
+            return
+        parent = os.getpid()
+        reader, writer = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the child: report the error, never return into the run
+            os.close(reader)
+            code = 0
+            try:
+                _die_with(parent)
+                work()
+            except BaseException as error:  # noqa: BLE001 - the parent says what went wrong
+                os.write(writer, str(error).encode("utf-8", "replace"))
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(writer)
+        self.reader = reader
+
+    def wait(self) -> str | None:
+        """Wait for the child; return its error message, None when it succeeded."""
+        if not self.pid:
+            return None
+        with os.fdopen(self.reader, "rb") as stream:
+            message = stream.read().decode("utf-8")
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = 0
+        if os.waitstatus_to_exitcode(status) == 0:
+            return None
+        return message or f"the writing process ended with status {status}"
+
+    def stop(self) -> None:
+        """Kill the child if it still runs (the run failed elsewhere) and wait for it."""
+        if self.pid:
+            os.kill(self.pid, signal.SIGKILL)
+            self.wait()

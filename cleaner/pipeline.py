@@ -17,18 +17,20 @@ import gc
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ._parallel import default_jobs
-from ._workers import RunState, is_html, site_of
+from ._parallel import Alongside, default_jobs
+from ._workers import Processed, RunState, is_html, site_of
 from .data import (
     CleanConfig,
     CleanReport,
+    DuplicateCluster,
     FileFailure,
+    FileReport,
     IndexDuplicate,
 )
 from .document import clean_text as clean_text
@@ -36,7 +38,7 @@ from .engine import ENGINES, RAY_INSTALL_HINT, EdgeCounts, Engine, LocalEngine, 
 from .errors import OutputError, UsageProblem
 from .html import INSTALL_HINT, extraction_available
 from .incremental import add_to_index, deduplicate_with_index
-from .place import place_outputs
+from .place import finish_jsonl_writing, place_outputs
 from .read import printable_path, scan_files
 from .report import build_report, json_chunks
 from .report_html import REPORT_HTML, render_html_data
@@ -288,65 +290,103 @@ def _run(
         replace(p.report, status="duplicate") if p.report.doc_id in dropped else p.report
         for _, _, p in entries
     ]
-    if output_dir is not None and work_dir is not None:
-        kept = [
-            (index, rel_path, file, p.staged)
-            for (index, rel_path, p), file in zip(entries, files, strict=True)
-            if file.status == "written" and rel_path not in reused and p.staged is not None
-        ]
-        for (index, rel_path, _), file in zip(entries, files, strict=True):
-            if rel_path in reused and file.status != "written":
-                # Written by the last run, a duplicate now: out of OUT, into the work
-                # directory, where the report finds the texts of dropped documents.
-                moved = batch_path(work_dir, index)  # a batch of one text
-                os.replace(Path(output_dir) / rel_path, moved)
-                in_place[index] = f"{moved}"
-                del reused[rel_path]
-        write_failures = place_outputs(Path(output_dir), work_dir, kept, config)
-        unwritten = {failure.rel_path for failure in write_failures}
-        files = [replace(f, status="failed") if f.source_path in unwritten else f for f in files]
-        failures += write_failures
-        if keeps_manifest:
-            manifest = {
-                path_key(rel): Entry(stamp, edges.get(rel), replace(p, report=file, staged=None))
-                for (_, rel, p), file in zip(entries, files, strict=True)
-                if file.status == "written" and (stamp := stamps.get(rel)) is not None
-            }
-            save_manifest(Path(output_dir), config, frequent, manifest, work_dir)
-        if config.index_path:
-            # Only now, with the files in place: a killed run indexes nothing unwritten.
-            written = [r for r in to_index if r.source_path not in unwritten]
-            add_to_index(config.index_path, written, config.dedup)
-    report = CleanReport(
-        tuple(files),
-        tuple(sorted(failures, key=lambda f: f.rel_path)),
-        clusters,
-        config,
-        from_index,
-    )
-    if output_dir is not None and work_dir is not None:
-        # The work directory still holds the texts of dropped documents for the
-        # side-by-side view (and every text, for JSON Lines); the kept files of
-        # text output are in place.
-        in_out = config.output_format == "text"  # JSON Lines leave every text staged
-        paired = {c.kept for c in clusters}  # the report shows the texts of pairs only
-        paired.update(m.doc_id for c in clusters for m in (*c.dropped, *c.same_template))
-        waiting = {
-            p.report.doc_id: texts(index)
-            for (index, rel, p), file in zip(entries, files, strict=True)
-            if p.report.doc_id in paired
-            and (file.status != "written" or not in_out)
-            and rel not in reused
-        }
-        cleaned = chain_texts(location_texts(waiting), directory_texts(Path(output_dir)))
-        # Built once for the three files, and the JSON streamed: on 100,000 files
-        # the report is most of what a run holds.
-        data = build_report(report)
-        html = render_html_data(data, cleaned, source_texts(root, config.sample_bytes))
-        try:
-            write_atomic(Path(output_dir) / REPORT_JSON, json_chunks(data), work_dir)
-            write_atomic(Path(output_dir) / REPORT_MARKDOWN, render_markdown_data(data), work_dir)
-            write_atomic(Path(output_dir) / REPORT_HTML, html, work_dir)
-        except OSError as error:
-            raise OutputError(f"cannot write the report into {output_dir}: {error}") from error
+    writing: Alongside | None = None  # the JSON Lines, written alongside the reports
+    try:
+        if output_dir is not None and work_dir is not None:
+            kept = [
+                (index, rel_path, file, p.staged)
+                for (index, rel_path, p), file in zip(entries, files, strict=True)
+                if file.status == "written" and rel_path not in reused and p.staged is not None
+            ]
+            for (index, rel_path, _), file in zip(entries, files, strict=True):
+                if rel_path in reused and file.status != "written":
+                    # Written by the last run, a duplicate now: out of OUT, into the work
+                    # directory, where the report finds the texts of dropped documents.
+                    moved = batch_path(work_dir, index)  # a batch of one text
+                    os.replace(Path(output_dir) / rel_path, moved)
+                    in_place[index] = f"{moved}"
+                    del reused[rel_path]
+            write_failures, writing = place_outputs(Path(output_dir), work_dir, kept, config)
+            unwritten = {failure.rel_path for failure in write_failures}
+            files = [
+                replace(f, status="failed") if f.source_path in unwritten else f for f in files
+            ]
+            failures += write_failures
+            if keeps_manifest:
+                manifest = {
+                    path_key(rel): Entry(
+                        stamp, edges.get(rel), replace(p, report=file, staged=None)
+                    )
+                    for (_, rel, p), file in zip(entries, files, strict=True)
+                    if file.status == "written" and (stamp := stamps.get(rel)) is not None
+                }
+                save_manifest(Path(output_dir), config, frequent, manifest, work_dir)
+            if config.index_path:
+                # Only now, with the files in place: a killed run indexes nothing unwritten.
+                finish_jsonl_writing(writing)
+                written = [r for r in to_index if r.source_path not in unwritten]
+                add_to_index(config.index_path, written, config.dedup)
+        report = CleanReport(
+            tuple(files),
+            tuple(sorted(failures, key=lambda f: f.rel_path)),
+            clusters,
+            config,
+            from_index,
+        )
+        if output_dir is not None and work_dir is not None:
+            shown = _texts_shown(entries, files, clusters, texts, reused, config)
+            _write_reports(report, shown, root, Path(output_dir), work_dir, config)
+        if writing is not None:
+            finish_jsonl_writing(writing)
+    finally:
+        if writing is not None:
+            writing.stop()
     return report
+
+
+def _texts_shown(
+    entries: list[tuple[int, str, Processed]],
+    files: list[FileReport],
+    clusters: tuple[DuplicateCluster, ...],
+    texts: Callable[[int], Location],
+    reused: dict[str, Entry],
+    config: CleanConfig,
+) -> dict[str, Location]:
+    """Return where the texts the HTML report shows side by side wait, by document.
+
+    The work directory still holds the texts of dropped documents (and every
+    text, for JSON Lines); the kept files of text output are in place, where
+    the report finds them itself. Only the texts of pairs are shown.
+    """
+    in_out = config.output_format == "text"  # JSON Lines leave every text staged
+    paired = {c.kept for c in clusters}
+    paired.update(m.doc_id for c in clusters for m in (*c.dropped, *c.same_template))
+    return {
+        p.report.doc_id: texts(index)
+        for (index, rel, p), file in zip(entries, files, strict=True)
+        if p.report.doc_id in paired
+        and (file.status != "written" or not in_out)
+        and rel not in reused
+    }
+
+
+def _write_reports(
+    report: CleanReport,
+    shown: dict[str, Location],
+    root: Path,
+    output_dir: Path,
+    work_dir: Path,
+    config: CleanConfig,
+) -> None:
+    """Write the JSON, Markdown and HTML reports of a run into OUT."""
+    cleaned = chain_texts(location_texts(shown), directory_texts(output_dir))
+    # Built once for the three files, and the JSON streamed: on 100,000 files
+    # the report is most of what a run holds.
+    data = build_report(report)
+    html = render_html_data(data, cleaned, source_texts(root, config.sample_bytes))
+    try:
+        write_atomic(output_dir / REPORT_JSON, json_chunks(data), work_dir)
+        write_atomic(output_dir / REPORT_MARKDOWN, render_markdown_data(data), work_dir)
+        write_atomic(output_dir / REPORT_HTML, html, work_dir)
+    except OSError as error:
+        raise OutputError(f"cannot write the report into {output_dir}: {error}") from error

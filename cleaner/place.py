@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ._parallel import Alongside
 from .data import CleanConfig, FileFailure, FileReport
 from .errors import OutputError
 from .read import printable_path
@@ -25,25 +26,47 @@ Kept = tuple[int, str, FileReport, Staged]
 
 def place_outputs(
     output_dir: Path, work_dir: Path, kept: list[Kept], config: CleanConfig
-) -> list[FileFailure]:
-    """Write the kept texts to OUT (files, JSON Lines or both); return the files that failed."""
+) -> tuple[list[FileFailure], Alongside]:
+    """Write the kept texts to OUT (files, JSON Lines or both).
+
+    Return the files that failed, and the JSON Lines writing: it goes on in a
+    forked child while the run writes its reports (``Alongside``), and the run
+    waits for it (``finish_jsonl_writing``) before it ends.
+    """
     failures: list[FileFailure] = []
-    if config.output_format == "jsonl" or config.jsonl_path:
-        targets = [output_dir / CORPUS_JSONL] if config.output_format == "jsonl" else []
-        if config.jsonl_path:
-            targets.append(Path(config.jsonl_path))
-        reader = BatchReader(work_dir)
-        records = (
-            jsonl_record(file, reader.text(staged).decode("utf-8")) for _, _, file, staged in kept
-        )
-        try:
-            finish_jsonl(targets, records, work_dir)
-        except OSError as error:
-            raise OutputError(f"cannot write JSON Lines: {error.strerror or error}") from error
+    targets = [output_dir / CORPUS_JSONL] if config.output_format == "jsonl" else []
+    if config.jsonl_path:
+        targets.append(Path(config.jsonl_path))
+    # Standard output is written at once, before the run's summary; so are the
+    # JSON Lines of text output, read from staged files about to be renamed.
+    alongside = config.output_format == "jsonl" and Path("-") not in targets
+    writing = Alongside(lambda: _write_jsonl(targets, work_dir, kept), alongside)
     if config.output_format == "text":
         flush_staged()
         failures += _rename_into_place(output_dir, work_dir, kept)
-    return failures
+    return failures, writing
+
+
+def finish_jsonl_writing(writing: Alongside) -> None:
+    """Wait for the JSON Lines to be complete; raise OutputError if they could not be written."""
+    error = writing.wait()
+    if error is not None:
+        raise OutputError(error)
+
+
+def _write_jsonl(targets: list[Path], work_dir: Path, kept: list[Kept]) -> None:
+    """Stream the JSON Lines of the kept texts, read back from the batch files, to each target."""
+    if not targets:
+        return
+    reader = BatchReader(work_dir)
+    records = (
+        jsonl_record(file, reader.text(staged).decode("utf-8")) for _, _, file, staged in kept
+    )
+    try:
+        finish_jsonl(targets, records, work_dir)
+    except OSError as error:
+        where = f" to {error.filename}" if error.filename else ""
+        raise OutputError(f"cannot write JSON Lines{where}: {error.strerror or error}") from error
 
 
 def _rename_into_place(output_dir: Path, work_dir: Path, kept: list[Kept]) -> list[FileFailure]:

@@ -181,6 +181,20 @@ def test_format_jsonl_writes_no_tree(runner, tmp_path):
     ]
 
 
+def test_json_lines_that_cannot_be_written_stop_the_run_with_the_reason(runner, tmp_path):
+    # corpus.jsonl is written in a child process beside the reports; its error
+    # must still reach the user as one line, and leave no partial file.
+    out, blocker = tmp_path / "out", tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    copy = blocker / "copy.jsonl"
+    result = runner.invoke(cli, [str(SEEDS), str(out), "--format", "jsonl", "--jsonl", str(copy)])
+    assert result.exit_code == 1
+    assert f"cannot write JSON Lines to {blocker}: File exists" in result.output
+    assert "Traceback" not in result.output
+    assert not (out / "corpus.jsonl").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["_report.html", "_report.json", "_report.md"]
+
+
 def test_near_duplicate_document_is_dropped(runner, tmp_path):
     source = tmp_path / "in"
     source.mkdir()

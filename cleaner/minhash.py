@@ -43,6 +43,11 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 import numpy.typing as npt
 
+try:
+    from . import _kernels  # type: ignore[attr-defined]  # compiled by setup.py, if it could be
+except ImportError:  # no C compiler where this was installed: numpy does the same
+    _kernels = None
+
 Hashes = npt.NDArray[np.uint32]
 Signatures = npt.NDArray[np.uint32]
 
@@ -164,7 +169,24 @@ def shingle_hashes(text: str, shingle_chars: int = 5) -> Hashes:
 def _segment_minima(
     premixed: Hashes, segment_starts: npt.NDArray[np.int64], num_perm: int, seed: int
 ) -> Signatures:
-    """Return, per segment of ``premixed``, the minimum of each permutation."""
+    """Return, per segment of ``premixed``, the minimum of each permutation.
+
+    The compiled loop (``cleaner._kernels``) when it was built, else numpy.
+    """
+    if _kernels is None:
+        return _segment_minima_numpy(premixed, segment_starts, num_perm, seed)
+    a, b = permutations(num_perm, seed)
+    minima = np.empty((len(segment_starts), num_perm), dtype=np.uint32)
+    values = np.ascontiguousarray(premixed, dtype=np.uint32)
+    starts = np.ascontiguousarray(segment_starts, dtype=np.int64)
+    _kernels.segment_minima(values, starts, a, b, minima)
+    return minima
+
+
+def _segment_minima_numpy(
+    premixed: Hashes, segment_starts: npt.NDArray[np.int64], num_perm: int, seed: int
+) -> Signatures:
+    """``_segment_minima`` in numpy: the reference, and the fallback without a C compiler."""
     a, b = permutations(num_perm, seed)
     by_permutation = np.empty((num_perm, len(segment_starts)), dtype=np.uint32)
     step = max(1, min(num_perm, BLOCK_VALUES // max(len(premixed), 1)))

@@ -207,3 +207,40 @@ def test_memory_is_bounded_by_the_batch_not_the_text():
         tracemalloc.stop()
     # 128 values per shingle at once would be 1 GB; the batches need a few MB.
     assert peak < 2 * len(text.encode("utf-16-le")) + 32_000_000
+
+
+# The compiled inner loop (cleaner/_kernels.c) must give numpy's minima bit for bit.
+needs_kernel = pytest.mark.skipif(minhash._kernels is None, reason="cleaner._kernels not built")
+
+
+@needs_kernel
+@pytest.mark.parametrize("num_perm", [1, 3, 8, 128, 257])
+def test_compiled_minima_equal_numpys(num_perm):
+    rng = np.random.default_rng(num_perm)
+    values = rng.integers(0, 1 << 32, 5_000, dtype=np.uint32)
+    values[:4] = [0, 1, 0xFFFFFFFF, 0x80000000]  # the edges of the word
+    # Segments of 1 to 40 values, and a last one that runs to the end.
+    starts = np.cumsum(np.concatenate([[0], rng.integers(1, 41, 200)]))
+    starts = starts[starts < len(values)].astype(np.int64)
+    compiled = minhash._segment_minima(values, starts, num_perm, 7)
+    reference = minhash._segment_minima_numpy(values, starts, num_perm, 7)
+    assert compiled.shape == (len(starts), num_perm)
+    assert np.array_equal(compiled, reference)
+
+
+@needs_kernel
+def test_signatures_of_real_text_are_the_same_without_the_compiled_loop(monkeypatch):
+    texts = seed_paragraphs() + [path.read_text("utf-8") for path in SEEDS]
+    compiled = signatures(texts, num_perm=128)
+    monkeypatch.setattr(minhash, "_kernels", None)
+    assert np.array_equal(signatures(texts, num_perm=128), compiled)
+
+
+@needs_kernel
+def test_the_compiled_loop_refuses_an_empty_segment():
+    values = np.arange(10, dtype=np.uint32)
+    a, b = minhash.permutations(4, 1)
+    out = np.empty((3, 4), dtype=np.uint32)
+    for starts in ([0, 5, 5], [0, 5, 10], [0, 7, 3]):
+        with pytest.raises(ValueError, match="empty segment"):
+            minhash._kernels.segment_minima(values, np.array(starts, np.int64), a, b, out)

@@ -39,7 +39,16 @@ def line_key(line: str) -> int:
     >>> line_key("网站地图") == line_key("网站地图")
     True
     """
-    return int.from_bytes(hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest(), "big")
+    return bytes_key(line.encode("utf-8"))
+
+
+def bytes_key(data: bytes) -> int:
+    """Return ``line_key`` of the text whose UTF-8 encoding is ``data``.
+
+    >>> bytes_key("网站地图".encode("utf-8")) == line_key("网站地图")
+    True
+    """
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
 def corpus_candidate(line: str, config: BoilerplateConfig) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from ._line_classes import bytes_key
 from ._page_store import load_page, store_page
 from .boilerplate import corpus_candidate, line_key
 from .data import (
@@ -30,11 +31,11 @@ from .data import (
 )
 from .decode import decode_file
 from .dedup import (
-    DIGITS_RE,
     Signature,
     Signatures,
     batch_document_signatures,
     documents_sharing_bands,
+    masked_key,
     paragraph_signatures,
 )
 from .document import finish_document, strip_document
@@ -67,7 +68,9 @@ class Processed:
 
     report: FileReport
     signature: Any  # MinHash signature (numpy uint32), or None for an empty document
-    masked_key: int  # key of the text with every number masked ("only figures differ")
+    # Key of the text with every number masked ("only figures differ"); None when
+    # the text is staged, and read back only if the document is in a cluster.
+    masked_key: int | None
     text_key: int  # key of the cleaned text
     staged: Staged | None = None  # where the text waits in the work directory
 
@@ -222,8 +225,8 @@ def _prepare_file(index: int, rel_path: str) -> _Prepared | FileFailure:
 
 def _finish_file(
     prepared: _Prepared, rows: Signatures, may_repeat: bool, signature: Signature | None
-) -> tuple[Processed, str]:
-    """Pass 2, second half: block dedup and the record, for one file; and its cleaned text."""
+) -> tuple[FileReport, Signature | None, str]:
+    """Pass 2, second half: block dedup and the report, for one file; and its cleaned text."""
     state = _STATE["run"]
     document, config = prepared.document, state.config
     cleaned = finish_document(
@@ -233,13 +236,10 @@ def _finish_file(
         cleaned = replace(cleaned, metadata=with_page_metadata(cleaned.metadata, prepared.page))
     chars_in, size = len(document.text), prepared.size
     report = _file_report(prepared.name, document.decoding, cleaned, chars_in, size)
-    processed = Processed(
-        report=report,
-        signature=cleaned.signature if config.dedup.documents else None,
-        masked_key=line_key(DIGITS_RE.sub("0", cleaned.text)),
-        text_key=line_key(cleaned.text),
-    )
-    return processed, cleaned.text
+    return report, cleaned.signature if config.dedup.documents else None, cleaned.text
+
+
+Finished = tuple[FileReport, Signature | None, str]
 
 
 def process_batch(batch: list[tuple[int, str]]) -> list[Processed | FileFailure]:
@@ -262,23 +262,37 @@ def process_batch(batch: list[tuple[int, str]]) -> list[Processed | FileFailure]
     own = {
         id(p): (rows[starts[k] : starts[k + 1]], shared[k], whole[k]) for k, p in enumerate(ready)
     }
-    finished = [
+    finished: list[Finished | FileFailure] = [
         _guarded(item.name, _finish_file, item, *own[id(item)])
         if isinstance(item, _Prepared)
         else item
         for item in prepared
     ]
     state = _STATE["run"]
-    if state.work_dir is None or not batch:
-        return [item if isinstance(item, FileFailure) else item[0] for item in finished]
+    if state.work_dir is None or not batch:  # nothing staged: an analysis (clean check)
+        return [
+            item if isinstance(item, FileFailure) else _record(item, item[2].encode("utf-8"), None)
+            for item in finished
+        ]
     per_file = state.config.output_format == "text"
     return _stage(state.work_dir, [index for index, _ in batch], finished, per_file)
+
+
+def _record(finished: Finished, data: bytes, staged: Staged | None) -> Processed:
+    """Return the record of a cleaned file whose text encodes to ``data``.
+
+    A staged text's masked key is left for the main process to compute, from
+    the staged text, for the few documents that turn out to be in a cluster.
+    """
+    report, signature, text = finished
+    masked = masked_key(text) if staged is None else None
+    return Processed(report, signature, masked, bytes_key(data), staged)
 
 
 def _stage(
     work_dir: str,
     indexes: list[int],
-    finished: list[tuple[Processed, str] | FileFailure],
+    finished: list[Finished | FileFailure],
     per_file: bool,
 ) -> list[Processed | FileFailure]:
     """Stage a batch's texts, and say in each record where its text is.
@@ -289,31 +303,33 @@ def _stage(
     When the batch file cannot be written, each text is tried on its own, so
     only the files that cannot be written fail (a full disk, a quota).
     """
-    done = [(index, item) for index, item in zip(indexes, finished, strict=True)]
-    texts = [item[1] for _, item in done if not isinstance(item, FileFailure)]
+    done = [
+        (index, item, b"" if isinstance(item, FileFailure) else item[2].encode("utf-8"))
+        for index, item in zip(indexes, finished, strict=True)
+    ]
     if not per_file:
         try:
+            texts = [data for _, item, data in done if not isinstance(item, FileFailure)]
             places = iter(stage_texts(work_dir, indexes[0], texts))
         except OSError:
             pass  # tried text by text below
         else:
             return [
-                item if isinstance(item, FileFailure) else replace(item[0], staged=next(places))
-                for _, item in done
+                item if isinstance(item, FileFailure) else _record(item, data, next(places))
+                for _, item, data in done
             ]
     results: list[Processed | FileFailure] = []
-    for index, item in done:
+    for index, item, data in done:
         if isinstance(item, FileFailure):
             results.append(item)
             continue
-        processed, text = item
         try:
-            (place,) = stage_texts(work_dir, index, [text])
+            (place,) = stage_texts(work_dir, index, [data])
         except OSError as error:  # this file is not written; the run goes on
             reason = f"cannot write output: {error.strerror or error}"
-            results.append(FileFailure(processed.report.source_path, reason))
+            results.append(FileFailure(item[0].source_path, reason))
         else:
-            results.append(replace(processed, staged=place))
+            results.append(_record(item, data, place))
     return results
 
 

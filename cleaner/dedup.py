@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import lsh, minhash
+from ._line_classes import line_key
 from .data import ClusterMember, DedupConfig, DuplicateBlock, DuplicateCluster, Line, Removal
 
 DIGITS_RE = re.compile(r"\d+(?:\.\d+)*")
@@ -373,3 +374,14 @@ def differ_only_in_numbers(first: str, second: str) -> bool:
     if first == second:
         return False
     return DIGITS_RE.sub("0", first) == DIGITS_RE.sub("0", second)
+
+
+def masked_key(text: str) -> int:
+    """Return the key of a text with every number masked.
+
+    Two texts with equal masked keys and unequal texts ``differ_only_in_numbers``.
+
+    >>> masked_key("参保714.9万人") == masked_key("参保702万人") != masked_key("参保万人")
+    True
+    """
+    return line_key(DIGITS_RE.sub("0", text))

@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 
 from . import _ray_graph
 from ._workers import Processed, RunState, init_worker, process_batch, scan_guarded, site_of
-from .clusters import TextPath, mark_templates
+from .clusters import TextPath, mark_templates, staged_masked_keys
 from .data import CleanConfig, DuplicateCluster, FileFailure
 from .dedup import name_clusters
 from .engine import BATCH_FILES, RAY_INSTALL_HINT, EdgeCounts, Progress, frequent_keys
@@ -254,7 +254,8 @@ class RayEngine:
             [r.chars_out for r in reports],
             config.dedup,
         )
-        return mark_templates(clusters, processed, config)
+        keys = staged_masked_keys(entries, texts) if work_dir is not None else None
+        return mark_templates(clusters, processed, config, keys)
 
     def close(self) -> None:
         """Shut down the Ray instance this engine started (not one it joined)."""

@@ -45,13 +45,12 @@ def batch_path(work_dir: str | Path, batch: int) -> str:
     return os.path.join(work_dir, f"{batch:09d}{BATCH_SUFFIX}")
 
 
-def stage_texts(work_dir: str | Path, batch: int, texts: Sequence[str]) -> list[Staged]:
-    """Write the texts of one batch into one file; return where each one is.
+def stage_texts(work_dir: str | Path, batch: int, encoded: Sequence[bytes]) -> list[Staged]:
+    """Write the (UTF-8) texts of one batch into one file; return where each one is.
 
     No temporary name and no fsync: nothing but this run reads the work
     directory, and the kept texts are made durable before they reach ``OUT``.
     """
-    encoded = [text.encode("utf-8") for text in texts]
     places = []
     start = 0
     for data in encoded:

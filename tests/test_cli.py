@@ -249,8 +249,15 @@ def test_run_is_the_default_command(runner, tmp_path):
     assert "Commands:" in help_text and "run" in help_text and "--jobs" in help_text
 
 
-def test_same_template_other_figures_are_both_kept_by_default(runner, tmp_path):
-    """Yearly reports from one template differ in their figures: different documents."""
+@pytest.mark.parametrize(
+    "options", [[], ["--jobs", "1"], ["--jobs", "2"], ["--format", "jsonl", "--jobs", "2"]]
+)
+def test_same_template_other_figures_are_both_kept_by_default(runner, tmp_path, options):
+    """Yearly reports from one template differ in their figures: different documents.
+
+    The masked texts are compared from the staged texts, read back once the
+    clusters are known, on the pool or in this process.
+    """
     source = tmp_path / "in"
     source.mkdir()
     text = seed_text("002")
@@ -259,9 +266,13 @@ def test_same_template_other_figures_are_both_kept_by_default(runner, tmp_path):
         text.replace("2019", "2020").replace("95%", "96%"), encoding="utf-8"
     )
     out = tmp_path / "out"
-    result = runner.invoke(cli, [str(source), str(out), "-q"])
+    result = runner.invoke(cli, [str(source), str(out), "-q", *options])
     assert result.exit_code == 0
-    assert sorted(p.name for p in out.glob("*.txt")) == ["2019.txt", "2020.txt"]
+    if "jsonl" in options:
+        lines = (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+        assert [json.loads(line)["id"] for line in lines] == ["2019.txt", "2020.txt"]
+    else:
+        assert sorted(p.name for p in out.glob("*.txt")) == ["2019.txt", "2020.txt"]
     report = json.loads((out / "_report.json").read_text(encoding="utf-8"))
     (cluster,) = report["clusters"]
     assert cluster["kept"] == "2019.txt" and cluster["dropped"] == []

@@ -91,8 +91,8 @@ def test_full_disk_fails_the_file_not_the_run(tmp_path, monkeypatch):
 
     real = pipeline.stage_texts
 
-    def stage_texts(work_dir: str, batch: int, texts: list[str]) -> list:
-        if any("\u533b\u7597\u4fdd\u969c\n" in text[:10] for text in texts):  # big.txt (000)
+    def stage_texts(work_dir: str, batch: int, texts: list[bytes]) -> list:
+        if any("\u533b\u7597\u4fdd\u969c\n".encode() in text[:30] for text in texts):  # 000
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(work_dir, batch, texts)
 

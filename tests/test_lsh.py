@@ -294,3 +294,31 @@ def test_clusters_do_not_depend_on_input_order(corpus):
     shuffled = find_clusters(sigs[order], THRESHOLD)
     relabelled = sorted(sorted(int(order[i]) for i in cluster) for cluster in shuffled)
     assert relabelled == find_clusters(sigs, THRESHOLD)
+
+
+def test_unique_pairs_equal_numpys_unique_rows():
+    from cleaner.lsh import unique_pairs
+
+    rng = np.random.default_rng(5)
+    for size, high in [(0, 1), (1, 1), (500, 10), (20_000, 3_000)]:
+        pairs = rng.integers(0, high, (size, 2))
+        assert np.array_equal(unique_pairs(pairs), np.unique(pairs, axis=0).reshape(-1, 2))
+
+
+@pytest.mark.parametrize("width", [128, 7])
+def test_identical_signatures_grouped_by_fingerprint_as_by_bytes(width, monkeypatch):
+    from cleaner import lsh
+
+    rng = np.random.default_rng(width)
+    signatures_ = rng.integers(0, 1 << 32, (3_000, width), dtype=np.uint32)
+    for row in range(0, 3_000, 7):  # copies, some of copies
+        signatures_[row] = signatures_[(row * 31) % 3_000]
+    rows = np.flatnonzero(rng.random(3_000) > 0.05).astype(np.int64)
+    expected = lsh._identical_groups_by_bytes(signatures_, rows)
+    got = lsh._identical_groups(signatures_, rows)
+    assert len(expected[0]) > 100
+    assert all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))
+    # Every fingerprint equal: the rows disagree, and the grouping falls back to bytes.
+    monkeypatch.setattr(lsh, "_fingerprint_weights", lambda words: np.zeros(words, np.uint64))
+    collided = lsh._identical_groups(signatures_, rows)
+    assert all(np.array_equal(a, b) for a, b in zip(collided, expected, strict=True))

@@ -252,6 +252,23 @@ def _piece_signatures(
     """Return the signature of each (non-empty) piece of one batch."""
     code_points = _code_points("".join(pieces))
     lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    if _kernels is not None:  # every step below, fused in C
+        a, b = permutations(num_perm, seed)
+        minima = np.empty((len(pieces), num_perm), dtype=np.uint32)
+        hash_family = (_POLY_OFFSET, _POLY_MULTIPLIER, _FOLD_MULTIPLIER)
+        _kernels.piece_minima(code_points, lengths, shingle_chars, *hash_family, a, b, minima)
+        return minima
+    return _piece_signatures_numpy(code_points, lengths, shingle_chars, num_perm, seed)
+
+
+def _piece_signatures_numpy(
+    code_points: Hashes,
+    lengths: npt.NDArray[np.int64],
+    shingle_chars: int,
+    num_perm: int,
+    seed: int,
+) -> Signatures:
+    """``_piece_signatures`` in numpy: the reference, and the fallback without a C compiler."""
     starts = np.cumsum(lengths) - lengths
     windows = _window_hashes(code_points, shingle_chars)
     windows = windows[_inside_pieces(len(windows), starts + lengths, shingle_chars)]

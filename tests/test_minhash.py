@@ -244,3 +244,37 @@ def test_the_compiled_loop_refuses_an_empty_segment():
     for starts in ([0, 5, 5], [0, 5, 10], [0, 7, 3]):
         with pytest.raises(ValueError, match="empty segment"):
             minhash._kernels.segment_minima(values, np.array(starts, np.int64), a, b, out)
+
+
+@needs_kernel
+@pytest.mark.parametrize("shingle_chars", [1, 2, 5, 7])
+def test_compiled_pieces_equal_numpys(shingle_chars):
+    rng = np.random.default_rng(shingle_chars)
+    lengths = rng.integers(1, 30, 300).astype(np.int64)
+    lengths[:8] = [1, shingle_chars - 1 or 1, shingle_chars, shingle_chars + 1, 200, 1, 2, 3]
+    points = rng.integers(0, 0x110000, int(lengths.sum()), dtype=np.uint32)
+    points[:4] = [0, 0x10FFFF, 0x4E00, 32]
+    pieces = ["".join(map(chr, points[s - n : s])) for s, n in zip(np.cumsum(lengths), lengths)]
+    compiled = minhash._piece_signatures(pieces, shingle_chars, 64, 3)
+    reference = minhash._piece_signatures_numpy(points, lengths, shingle_chars, 64, 3)
+    assert np.array_equal(compiled, reference)
+
+
+@needs_kernel
+def test_long_texts_cut_into_pieces_sign_the_same_in_c(monkeypatch):
+    texts = [path.read_text("utf-8") for path in SEEDS] * 3
+    compiled = signatures(texts, num_perm=128, batch_chars=1_000)
+    monkeypatch.setattr(minhash, "_kernels", None)
+    assert np.array_equal(signatures(texts, num_perm=128, batch_chars=1_000), compiled)
+
+
+@needs_kernel
+def test_the_compiled_pieces_refuse_lengths_that_do_not_add_up():
+    a, b = minhash.permutations(4, 1)
+    points = np.arange(10, dtype=np.uint32)
+    for lengths in ([4, 5], [4, 7], [-1, 11]):
+        out = np.empty((len(lengths), 4), dtype=np.uint32)
+        with pytest.raises(ValueError, match="do not add up"):
+            minhash._kernels.piece_minima(
+                points, np.array(lengths, np.int64), 5, 1, 3, 5, a, b, out
+            )

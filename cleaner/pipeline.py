@@ -383,10 +383,16 @@ def _write_reports(
     # Built once for the three files, and the JSON streamed: on 100,000 files
     # the report is most of what a run holds.
     data = build_report(report)
-    html = render_html_data(data, cleaned, source_texts(root, config.sample_bytes))
+    # The JSON, the longest to write, is written by a child meanwhile (Alongside).
+    json_path = output_dir / REPORT_JSON
+    writing_json = Alongside(lambda: write_atomic(json_path, json_chunks(data), work_dir))
     try:
-        write_atomic(output_dir / REPORT_JSON, json_chunks(data), work_dir)
+        html = render_html_data(data, cleaned, source_texts(root, config.sample_bytes))
         write_atomic(output_dir / REPORT_MARKDOWN, render_markdown_data(data), work_dir)
         write_atomic(output_dir / REPORT_HTML, html, work_dir)
     except OSError as error:
         raise OutputError(f"cannot write the report into {output_dir}: {error}") from error
+    finally:
+        error_in_json = writing_json.wait()
+    if error_in_json is not None:
+        raise OutputError(f"cannot write the report into {output_dir}: {error_in_json}")

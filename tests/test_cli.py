@@ -195,6 +195,18 @@ def test_json_lines_that_cannot_be_written_stop_the_run_with_the_reason(runner, 
     assert sorted(p.name for p in out.iterdir()) == ["_report.html", "_report.json", "_report.md"]
 
 
+@pytest.mark.parametrize("name", ["_report.json", "_report.md"])
+def test_a_report_that_cannot_be_written_stops_the_run_with_the_reason(runner, tmp_path, name):
+    # _report.json is written by a child process, the others by the run itself.
+    out = tmp_path / "out"
+    (out / name).mkdir(parents=True)  # a folder where the report goes
+    result = runner.invoke(cli, [str(SEEDS), str(out), "-q"])
+    assert result.exit_code == 1
+    assert f"cannot write the report into {out}" in result.output
+    assert "Is a directory" in result.output and "Traceback" not in result.output
+    assert not list(out.glob(".*.tmp")) and not (out / ".cleaner-work").exists()
+
+
 def test_near_duplicate_document_is_dropped(runner, tmp_path):
     source = tmp_path / "in"
     source.mkdir()

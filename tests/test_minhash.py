@@ -254,7 +254,10 @@ def test_compiled_pieces_equal_numpys(shingle_chars):
     lengths[:8] = [1, shingle_chars - 1 or 1, shingle_chars, shingle_chars + 1, 200, 1, 2, 3]
     points = rng.integers(0, 0x110000, int(lengths.sum()), dtype=np.uint32)
     points[:4] = [0, 0x10FFFF, 0x4E00, 32]
-    pieces = ["".join(map(chr, points[s - n : s])) for s, n in zip(np.cumsum(lengths), lengths)]
+    pieces = [
+        "".join(map(chr, points[s - n : s]))
+        for s, n in zip(np.cumsum(lengths), lengths, strict=True)
+    ]
     compiled = minhash._piece_signatures(pieces, shingle_chars, 64, 3)
     reference = minhash._piece_signatures_numpy(points, lengths, shingle_chars, 64, 3)
     assert np.array_equal(compiled, reference)

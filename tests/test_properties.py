@@ -119,3 +119,55 @@ def test_only_trigger_characters_can_go(line, config):
 
     line = line.replace("\n", "")
     assert len(normalize_line(line, config)) >= len(MAY_CHANGE_RE.sub("", line))
+
+
+# corpus.jsonl lines are built from the staged UTF-8 bytes of each text; they must be
+# the bytes json.dumps writes, whatever the text and the metadata hold.
+JSON_TEXT = st.text(
+    st.sampled_from(
+        [
+            '"',
+            "\\",
+            "\n",
+            "\r",
+            "\t",
+            "\x00",
+            "\x1f",
+            "\x7f",
+            "\u2028",
+            "/",
+            "\u6587",
+            "\uff0c",
+            "a",
+            " ",
+            "\U00020000",
+            "'",
+        ]
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=JSON_TEXT, doc_id=JSON_TEXT, title=st.none() | JSON_TEXT, confidence=st.floats(0, 1))
+def test_jsonl_lines_from_bytes_equal_jsons(text, doc_id, title, confidence):
+    from cleaner.data import Decoding, FileReport, Metadata
+    from cleaner.place import jsonl_bytes, jsonl_record
+    from cleaner.write import jsonl_line
+
+    file = FileReport(
+        doc_id,
+        doc_id,
+        Decoding("gb18030", "chardet", confidence),
+        Metadata(title=title),
+        (),
+        (),
+        {},
+        1,
+        1,
+        len(text),
+        len(text),
+        len(text.encode()),
+    )
+    expected = jsonl_line(jsonl_record(file, text)).encode("utf-8")
+    assert jsonl_bytes(file, text.encode("utf-8")) == expected

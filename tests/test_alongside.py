@@ -1,4 +1,4 @@
-"""Work done in a forked child while the run goes on (the JSON Lines beside the reports)."""
+"""Process-level helpers: work in a forked child while the run goes on, and glibc memory reuse."""
 
 import os
 import sys
@@ -40,3 +40,14 @@ def test_stop_kills_a_child_that_still_runs():
     writing.stop()
     assert time.monotonic() - started < 10
     assert writing.wait() is None  # already collected: nothing left to wait for
+
+
+def test_glibc_is_told_to_keep_freed_memory():
+    import platform
+
+    from cleaner._parallel import keep_freed_memory
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt is glibc's")
+    assert keep_freed_memory() is True
+    assert keep_freed_memory() is True  # the same settings again: harmless

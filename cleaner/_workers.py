@@ -15,7 +15,7 @@ import numpy as np
 
 from ._line_classes import bytes_key
 from ._page_store import load_page, store_page
-from .boilerplate import corpus_candidate, line_key
+from .boilerplate import corpus_candidate, edge_zone, line_key
 from .data import (
     CleanConfig,
     CleanedText,
@@ -58,6 +58,10 @@ class RunState:
     config: CleanConfig
     frequent: dict[str, frozenset[int]]  # per site (folder): keys of its template lines
     work_dir: str | None
+    # Sites whose frequent lines pass 1 did not count: pass 2 cleans their files
+    # without any and returns each file's edge keys (see pipeline.settle_speculation).
+    speculative: frozenset[str] = frozenset()
+    batch_base: int = 0  # added to batch numbers: a second round stages beside the first
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +75,7 @@ class Processed:
     masked_key: int | None
     text_key: int  # key of the cleaned text
     staged: Staged | None = None  # where the text waits in the work directory
+    edge_keys: frozenset[int] | None = None  # for a file of a speculative site
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle the signature as its bytes: an array's own pickling cost 8 us a record.
@@ -79,15 +84,14 @@ class Processed:
         array over the bytes.
         """
         signature = None if self.signature is None else self.signature.tobytes()
-        return _processed, (self.report, signature, self.masked_key, self.text_key, self.staged)
+        fields = (self.masked_key, self.text_key, self.staged, self.edge_keys)
+        return _processed, (self.report, signature, *fields)
 
 
-def _processed(
-    report: FileReport, signature: bytes | None, masked: int, text: int, staged: Staged | None
-) -> Processed:
+def _processed(report: FileReport, signature: bytes | None, *fields: Any) -> Processed:
     """Rebuild a pickled ``Processed``."""
     array = None if signature is None else np.frombuffer(signature, dtype=np.uint32)
-    return Processed(report, array, masked, text, staged)
+    return Processed(report, array, *fields)
 
 
 _STATE: dict[str, RunState] = {}
@@ -214,6 +218,20 @@ def edge_keys(lines: list[str], config: CleanConfig) -> frozenset[int]:
     return frozenset(keys)
 
 
+def zone_keys(lines: list[str], config: CleanConfig) -> frozenset[int]:
+    """Return the keys of the candidate template lines in the edge zone of normalized lines.
+
+    ``edge_keys`` of the raw lines gives the same keys (tests/test_pipeline.py).
+    """
+    boilerplate = config.boilerplate
+    zone = edge_zone(lines, boilerplate.corpus_zone_lines)
+    return frozenset(
+        line_key(lines[index].strip())
+        for index in zone
+        if corpus_candidate(lines[index], boilerplate)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     """A file read, decoded, normalized and stripped, waiting for its signatures."""
@@ -225,6 +243,7 @@ class _Prepared:
     stripped: Stripped
     page: ExtractedPage | None
     size: int
+    edge_keys: frozenset[int] | None
 
 
 def _prepare_file(index: int, rel_path: str) -> _Prepared | FileFailure:
@@ -233,14 +252,23 @@ def _prepare_file(index: int, rel_path: str) -> _Prepared | FileFailure:
     document, normalized, size, page = _read_and_normalize(rel_path)
     if normalized is None:
         return document  # type: ignore[no-any-return]
-    frequent = state.frequent.get(site_of(rel_path), frozenset())
+    site = site_of(rel_path)
+    frequent = state.frequent.get(site, frozenset())
     stripped = strip_document(document.text, normalized, state.config, frequent)
-    return _Prepared(index, printable_path(rel_path), document, normalized, stripped, page, size)
+    keys = None
+    if site in state.speculative:
+        keys = zone_keys(normalized.text.split("\n"), state.config)
+    name = printable_path(rel_path)
+    return _Prepared(index, name, document, normalized, stripped, page, size, keys)
+
+
+# A cleaned file: its report, signature, cleaned text and edge keys (or None).
+Finished = tuple[FileReport, Signature | None, str, frozenset[int] | None]
 
 
 def _finish_file(
     prepared: _Prepared, rows: Signatures, may_repeat: bool, signature: Signature | None
-) -> tuple[FileReport, Signature | None, str]:
+) -> Finished:
     """Pass 2, second half: block dedup and the report, for one file; and its cleaned text."""
     state = _STATE["run"]
     document, config = prepared.document, state.config
@@ -251,10 +279,8 @@ def _finish_file(
         cleaned = replace(cleaned, metadata=with_page_metadata(cleaned.metadata, prepared.page))
     chars_in, size = len(document.text), prepared.size
     report = _file_report(prepared.name, document.decoding, cleaned, chars_in, size)
-    return report, cleaned.signature if config.dedup.documents else None, cleaned.text
-
-
-Finished = tuple[FileReport, Signature | None, str]
+    kept_signature = cleaned.signature if config.dedup.documents else None
+    return report, kept_signature, cleaned.text, prepared.edge_keys
 
 
 def process_batch(batch: list[tuple[int, str]]) -> list[Processed | FileFailure]:
@@ -290,7 +316,8 @@ def process_batch(batch: list[tuple[int, str]]) -> list[Processed | FileFailure]
             for item in finished
         ]
     per_file = state.config.output_format == "text"
-    return _stage(state.work_dir, [index for index, _ in batch], finished, per_file)
+    numbers = [state.batch_base + index for index, _ in batch]
+    return _stage(state.work_dir, numbers, finished, per_file)
 
 
 def _record(finished: Finished, data: bytes, staged: Staged | None) -> Processed:
@@ -299,14 +326,14 @@ def _record(finished: Finished, data: bytes, staged: Staged | None) -> Processed
     A staged text's masked key is left for the main process to compute, from
     the staged text, for the few documents that turn out to be in a cluster.
     """
-    report, signature, text = finished
+    report, signature, text, edge_keys = finished
     masked = masked_key(text) if staged is None else None
-    return Processed(report, signature, masked, bytes_key(data), staged)
+    return Processed(report, signature, masked, bytes_key(data), staged, edge_keys)
 
 
 def _stage(
     work_dir: str,
-    indexes: list[int],
+    numbers: list[int],
     finished: list[Finished | FileFailure],
     per_file: bool,
 ) -> list[Processed | FileFailure]:
@@ -317,15 +344,16 @@ def _stage(
     the batch shares one file (creating files cost more than writing them).
     When the batch file cannot be written, each text is tried on its own, so
     only the files that cannot be written fail (a full disk, a quota).
+    ``numbers`` name the staged files: the files' run indexes, plus the round's base.
     """
     done = [
         (index, item, b"" if isinstance(item, FileFailure) else item[2].encode("utf-8"))
-        for index, item in zip(indexes, finished, strict=True)
+        for index, item in zip(numbers, finished, strict=True)
     ]
     if not per_file:
         try:
             texts = [data for _, item, data in done if not isinstance(item, FileFailure)]
-            places = iter(stage_texts(work_dir, indexes[0], texts))
+            places = iter(stage_texts(work_dir, numbers[0], texts))
         except OSError:
             pass  # tried text by text below
         else:

@@ -50,6 +50,10 @@ class EdgeCounts:
 class Engine(Protocol):
     """What ``pipeline`` asks of an engine."""
 
+    # Whether pass 2 may clean the files of speculative sites (``frequent``): a
+    # second round of cleaning must be cheap to start.
+    speculates: bool
+
     def count_edges(
         self, rel_paths: list[str], state: RunState, known: dict[str, list[int]]
     ) -> EdgeCounts:
@@ -109,6 +113,8 @@ def _with_progress(
 class LocalEngine:
     """Run the stages on ``jobs`` processes of this machine (``jobs=1``: in this process)."""
 
+    speculates = True
+
     def __init__(self, jobs: int, progress: Progress | None = None) -> None:
         """Use ``jobs`` processes; ``progress`` hears about every file of each pass."""
         self.jobs = jobs
@@ -156,6 +162,8 @@ class LocalEngine:
     ) -> Iterator[Any]:
         """Yield ``function``'s results item by item, ``size`` items a call on the pool."""
         batches = [items[i : i + size] for i in range(0, len(items), size)]
+        if not batches:
+            return  # no pool for nothing
         for batch in map_ordered(function, batches, self.jobs, init_worker, (state,), 1):
             yield from batch
 

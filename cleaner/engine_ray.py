@@ -151,6 +151,8 @@ def _clean_rows(table: pa.Table, state: RunState) -> pa.Table:
 class RayEngine:
     """The three jobs of an engine (see ``engine.Engine``) as Ray Data datasets."""
 
+    speculates = False  # a second pass-2 graph costs seconds to start: pass 1 reads every site
+
     def __init__(self, ray: Any, partitions: int, progress: Progress | None, owns: bool) -> None:
         """Use the connected ``ray``; shuffles use ``partitions`` partitions (one per CPU)."""
         self.ray = ray

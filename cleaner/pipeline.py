@@ -16,7 +16,6 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ._parallel import Alongside, default_jobs
-from ._workers import Processed, RunState, is_html, site_of
+from ._workers import Processed, RunState, is_html
 from .data import (
     CleanConfig,
     CleanReport,
@@ -34,8 +33,9 @@ from .data import (
     IndexDuplicate,
 )
 from .document import clean_text as clean_text
-from .engine import ENGINES, RAY_INSTALL_HINT, EdgeCounts, Engine, LocalEngine, Progress
+from .engine import ENGINES, RAY_INSTALL_HINT, Engine, LocalEngine, Progress
 from .errors import OutputError, UsageProblem
+from .frequent import count_frequent_lines, settle_speculation
 from .html import INSTALL_HINT, extraction_available
 from .incremental import add_to_index, deduplicate_with_index
 from .place import finish_jsonl_writing, place_outputs
@@ -87,28 +87,6 @@ def check_paths(input_path: Path, output_dir: Path) -> None:
 
 
 # --------------------------------------------------------------------------- the run
-
-
-def _frequent_lines(
-    rel_paths: list[str], state: RunState, engine: Engine, known: dict[str, list[int]]
-) -> EdgeCounts:
-    """Pass 1: count edge lines per site; return each site's frequent keys and the failures.
-
-    A site is the folder a file is in (crawls keep a site per folder): a footer
-    counts where it is a template, and one site's headings never make another
-    site's text boilerplate. ``known`` gives the edge keys of files a resumed
-    run does not read again; the keys of every file come back for the manifest.
-    """
-    minimum = state.config.boilerplate.corpus_min_docs
-    if not state.config.boilerplate.enabled or minimum == 0:
-        return EdgeCounts({}, {}, {})
-    # A site with fewer files than the minimum has no frequent line: its files are
-    # not read twice (a crawl with a folder per article has no pass 1 at all).
-    sizes = Counter(site_of(rel_path) for rel_path in rel_paths)
-    counted = [rel_path for rel_path in rel_paths if sizes[site_of(rel_path)] >= minimum]
-    if not counted:
-        return EdgeCounts({}, {}, {})
-    return engine.count_edges(counted, state, known)
 
 
 def clean_corpus(
@@ -246,9 +224,11 @@ def _run(
         if (entry := remembered.get(path_key(rel))) is not None and entry.stamp == stamps.get(rel)
     }
     known = {rel: e.edge_keys for rel, e in unchanged.items() if e.edge_keys is not None}
-    counted = _frequent_lines(rel_paths, state, engine, known)
+    # A resumed run decides what to reuse from the frequent lines before pass 2.
+    speculate = engine.speculates and not keeps_manifest
+    counted, speculative = count_frequent_lines(rel_paths, state, engine, known, speculate)
     frequent, failed, edges = counted.frequent, counted.failures, counted.edges
-    state = replace(state, frequent=frequent)
+    state = replace(state, frequent=frequent, speculative=speculative)
     reused: dict[str, Entry] = {}
     if out is not None and frequent_key(frequent) == old_frequent:
         reused = {
@@ -265,6 +245,11 @@ def _run(
             failures.append(result)
         else:
             entries.append((index, rel_path, result))
+    if speculative:
+        entries, failed_again, frequent = settle_speculation(
+            entries, speculative, state, engine, len(rel_paths)
+        )
+        failures += failed_again
     entries.sort(key=lambda entry: entry[0])
     # Where each text is: staged in the work directory, or already in place (reused).
     in_place = {i: f"{out}/{rel}" for i, rel, _ in entries if out is not None and rel in reused}

@@ -196,7 +196,7 @@ def test_html_without_the_extra_is_a_usage_error(tmp_path, monkeypatch):
 
 def test_edge_keys_are_those_of_the_normalized_text():
     """Pass 1 normalizes only what it must, and finds the keys a full normalization gives."""
-    from cleaner._workers import edge_keys
+    from cleaner._workers import edge_keys, zone_keys
     from cleaner.boilerplate import corpus_candidate, edge_zone, line_key
     from cleaner.normalize import normalize_text
 
@@ -214,6 +214,7 @@ def test_edge_keys_are_those_of_the_normalized_text():
         edges = [normalized[i].strip() for i in sorted(edge_zone(normalized, 10))]
         expected = {line_key(line) for line in edges if corpus_candidate(line, config.boilerplate)}
         assert edge_keys(raw, config) == expected, text[:40]
+        assert zone_keys(normalized, config) == expected, text[:40]  # pass 2's, speculating
     assert edge_keys(texts[-1].split("\n"), config)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -79,32 +80,37 @@ def _die_with(parent: int) -> None:
 class Alongside:
     """A piece of work running in a forked child while this process goes on.
 
-    The run's last steps are serial: writing the JSON Lines and writing the
-    reports each take one core. Forked, the child sees the run's records as
-    they are, with nothing to send. It runs only on Linux, and only when this
-    process has no other thread (forking one that has is unsafe); otherwise the
-    work is done on the spot. ``wait`` returns the child's error, if any.
+    The run's last steps are serial: placing the kept files, writing the JSON
+    Lines, writing the reports each take one core. Forked, the child sees the
+    run's records as they are, with nothing to send. It runs only on Linux, and
+    only when this process has no other thread (forking one that has is
+    unsafe); otherwise the work is done on the spot. ``wait`` returns the
+    child's error, if any; ``result`` is then what the work returned (keep it
+    small: it comes back pickled through a pipe).
     """
 
-    def __init__(self, work: Callable[[], None], alongside: bool = True) -> None:
+    def __init__(self, work: Callable[[], Any], alongside: bool = True) -> None:
         """Start ``work`` in a child, or do it now (asked to, or where forking is unsafe)."""
         self.pid = 0
+        self.result: Any = None
         forkable = sys.platform.startswith("linux") and threading.active_count() == 1
         if not (alongside and forkable):
-            work()
+            self.result = work()
             return
         parent = os.getpid()
         reader, writer = os.pipe()
         self.pid = os.fork()
-        if self.pid == 0:  # the child: report the error, never return into the run
+        if self.pid == 0:  # the child: send the result or the error, never return into the run
             os.close(reader)
             code = 0
             try:
                 _die_with(parent)
-                work()
+                answer = pickle.dumps((True, work()))
             except BaseException as error:  # noqa: BLE001 - the parent says what went wrong
-                os.write(writer, str(error).encode("utf-8", "replace"))
-                code = 1
+                answer, code = pickle.dumps((False, str(error))), 1
+            try:
+                with os.fdopen(writer, "wb") as stream:
+                    stream.write(answer)
             finally:
                 os._exit(code)
         os.close(writer)
@@ -115,12 +121,14 @@ class Alongside:
         if not self.pid:
             return None
         with os.fdopen(self.reader, "rb") as stream:
-            message = stream.read().decode("utf-8")
+            answer = stream.read()
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
-        if os.waitstatus_to_exitcode(status) == 0:
+        succeeded, value = pickle.loads(answer) if answer else (False, "")
+        if succeeded and os.waitstatus_to_exitcode(status) == 0:
+            self.result = value
             return None
-        return message or f"the writing process ended with status {status}"
+        return value or f"the writing process ended with status {status}"
 
     def stop(self) -> None:
         """Kill the child if it still runs (the run failed elsewhere) and wait for it."""

@@ -38,7 +38,7 @@ from .errors import OutputError, UsageProblem
 from .frequent import count_frequent_lines, settle_speculation
 from .html import INSTALL_HINT, extraction_available
 from .incremental import add_to_index, deduplicate_with_index
-from .place import finish_jsonl_writing, place_outputs
+from .place import finish_jsonl_writing, finish_placing, place_outputs
 from .read import printable_path, scan_files
 from .report import build_report, json_chunks
 from .report_html import REPORT_HTML, render_html_data
@@ -275,7 +275,10 @@ def _run(
         replace(p.report, status="duplicate") if p.report.doc_id in dropped else p.report
         for _, _, p in entries
     ]
-    writing: Alongside | None = None  # the JSON Lines, written alongside the reports
+    # The kept files are placed and the JSON Lines written by children while the
+    # reports are rendered; a run that keeps a manifest or an index places first.
+    placing: Alongside | None = None
+    writing: Alongside | None = None
     try:
         if output_dir is not None and work_dir is not None:
             kept = [
@@ -291,12 +294,12 @@ def _run(
                     os.replace(Path(output_dir) / rel_path, moved)
                     in_place[index] = f"{moved}"
                     del reused[rel_path]
-            write_failures, writing = place_outputs(Path(output_dir), work_dir, kept, config)
-            unwritten = {failure.rel_path for failure in write_failures}
-            files = [
-                replace(f, status="failed") if f.source_path in unwritten else f for f in files
-            ]
-            failures += write_failures
+            alongside = not keeps_manifest and not config.index_path
+            placing, writing = place_outputs(Path(output_dir), work_dir, kept, config, alongside)
+            if not alongside:
+                unwritten = finish_placing(placing)
+                placing = None
+                files, failures = _unwritten(unwritten, files, failures)
             if keeps_manifest:
                 manifest = {
                     path_key(rel): Entry(
@@ -309,24 +312,44 @@ def _run(
             if config.index_path:
                 # Only now, with the files in place: a killed run indexes nothing unwritten.
                 finish_jsonl_writing(writing)
-                written = [r for r in to_index if r.source_path not in unwritten]
+                not_written = {f.rel_path for f in failures}
+                written = [r for r in to_index if r.source_path not in not_written]
                 add_to_index(config.index_path, written, config.dedup)
-        report = CleanReport(
-            tuple(files),
-            tuple(sorted(failures, key=lambda f: f.rel_path)),
-            clusters,
-            config,
-            from_index,
-        )
+        report = CleanReport(tuple(files), _sorted(failures), clusters, config, from_index)
         if output_dir is not None and work_dir is not None:
             shown = _texts_shown(entries, files, clusters, texts, reused, config)
-            _write_reports(report, shown, root, Path(output_dir), work_dir, config)
+            rendered = _render_reports(report, shown, root, Path(output_dir), config)
+            if placing is not None:
+                unwritten = finish_placing(placing)
+                placing = None
+                if unwritten:  # rendered too early: render again with them
+                    files, failures = _unwritten(unwritten, files, failures)
+                    report = replace(report, files=tuple(files), failures=_sorted(failures))
+                    shown = _texts_shown(entries, files, clusters, texts, reused, config)
+                    rendered = _render_reports(report, shown, root, Path(output_dir), config)
+            _write_rendered(rendered, Path(output_dir), work_dir)
         if writing is not None:
             finish_jsonl_writing(writing)
     finally:
-        if writing is not None:
-            writing.stop()
+        for child in (placing, writing):
+            if child is not None:
+                child.stop()
     return report
+
+
+def _unwritten(
+    unwritten: list[FileFailure], files: list[FileReport], failures: list[FileFailure]
+) -> tuple[list[FileReport], list[FileFailure]]:
+    """Mark the files that could not be placed as failed, and add their failures."""
+    if not unwritten:
+        return files, failures
+    names = {failure.rel_path for failure in unwritten}
+    marked = [replace(f, status="failed") if f.source_path in names else f for f in files]
+    return marked, failures + unwritten
+
+
+def _sorted(failures: list[FileFailure]) -> tuple[FileFailure, ...]:
+    return tuple(sorted(failures, key=lambda f: f.rel_path))
 
 
 def _texts_shown(
@@ -339,41 +362,47 @@ def _texts_shown(
 ) -> dict[str, Location]:
     """Return where the texts the HTML report shows side by side wait, by document.
 
-    The work directory still holds the texts of dropped documents (and every
-    text, for JSON Lines); the kept files of text output are in place, where
-    the report finds them itself. Only the texts of pairs are shown.
+    The work directory holds the texts of dropped documents, and of kept ones
+    until they are placed (they may be on their way to OUT as the report is
+    rendered: a text no longer staged is looked up in OUT). Only the texts of
+    pairs are shown.
     """
-    in_out = config.output_format == "text"  # JSON Lines leave every text staged
     paired = {c.kept for c in clusters}
     paired.update(m.doc_id for c in clusters for m in (*c.dropped, *c.same_template))
     return {
         p.report.doc_id: texts(index)
         for (index, rel, p), file in zip(entries, files, strict=True)
-        if p.report.doc_id in paired
-        and (file.status != "written" or not in_out)
-        and rel not in reused
+        if p.report.doc_id in paired and rel not in reused and file.status != "failed"
     }
 
 
-def _write_reports(
+# A run's rendered reports: the report data (its JSON is streamed), Markdown, HTML.
+Rendered = tuple[dict[str, Any], str, str]
+
+
+def _render_reports(
     report: CleanReport,
     shown: dict[str, Location],
     root: Path,
     output_dir: Path,
-    work_dir: Path,
     config: CleanConfig,
-) -> None:
-    """Write the JSON, Markdown and HTML reports of a run into OUT."""
+) -> Rendered:
+    """Build the report data once for the three reports, and render two of them."""
     cleaned = chain_texts(location_texts(shown), directory_texts(output_dir))
-    # Built once for the three files, and the JSON streamed: on 100,000 files
-    # the report is most of what a run holds.
+    # On 100,000 files the report is most of what a run holds: the JSON is streamed.
     data = build_report(report)
+    html = render_html_data(data, cleaned, source_texts(root, config.sample_bytes))
+    return data, render_markdown_data(data), html
+
+
+def _write_rendered(rendered: Rendered, output_dir: Path, work_dir: Path) -> None:
+    """Write the JSON, Markdown and HTML reports of a run into OUT."""
+    data, markdown, html = rendered
     # The JSON, the longest to write, is written by a child meanwhile (Alongside).
     json_path = output_dir / REPORT_JSON
     writing_json = Alongside(lambda: write_atomic(json_path, json_chunks(data), work_dir))
     try:
-        html = render_html_data(data, cleaned, source_texts(root, config.sample_bytes))
-        write_atomic(output_dir / REPORT_MARKDOWN, render_markdown_data(data), work_dir)
+        write_atomic(output_dir / REPORT_MARKDOWN, markdown, work_dir)
         write_atomic(output_dir / REPORT_HTML, html, work_dir)
     except OSError as error:
         raise OutputError(f"cannot write the report into {output_dir}: {error}") from error

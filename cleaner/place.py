@@ -29,26 +29,42 @@ Kept = tuple[int, str, FileReport, Staged]
 
 
 def place_outputs(
-    output_dir: Path, work_dir: Path, kept: list[Kept], config: CleanConfig
-) -> tuple[list[FileFailure], Alongside]:
-    """Write the kept texts to OUT (files, JSON Lines or both).
+    output_dir: Path, work_dir: Path, kept: list[Kept], config: CleanConfig, alongside: bool
+) -> tuple[Alongside, Alongside]:
+    """Put the kept texts in OUT (files, JSON Lines or both).
 
-    Return the files that failed, and the JSON Lines writing: it goes on in a
-    forked child while the run writes its reports (``Alongside``), and the run
-    waits for it (``finish_jsonl_writing``) before it ends.
+    Return the placing of the files and the writing of the JSON Lines: each
+    goes on in a forked child while the run renders its reports (``Alongside``;
+    the files only when ``alongside``). The run waits for both
+    (``finish_placing``: the files that failed; ``finish_jsonl_writing``).
     """
-    failures: list[FileFailure] = []
     targets = [output_dir / CORPUS_JSONL] if config.output_format == "jsonl" else []
     if config.jsonl_path:
         targets.append(Path(config.jsonl_path))
     # Standard output is written at once, before the run's summary; so are the
     # JSON Lines of text output, read from staged files about to be renamed.
-    alongside = config.output_format == "jsonl" and Path("-") not in targets
-    writing = Alongside(lambda: _write_jsonl(targets, work_dir, kept), alongside)
-    if config.output_format == "text":
-        flush_staged()
-        failures += _rename_into_place(output_dir, work_dir, kept)
-    return failures, writing
+    jsonl_alongside = config.output_format == "jsonl" and Path("-") not in targets
+    writing = Alongside(lambda: _write_jsonl(targets, work_dir, kept), jsonl_alongside)
+    text = config.output_format == "text"
+    placing = Alongside(lambda: _place_files(output_dir, work_dir, kept if text else []), alongside)
+    return placing, writing
+
+
+def _place_files(output_dir: Path, work_dir: Path, kept: list[Kept]) -> list[FileFailure]:
+    """Rename the kept texts into place, once they are durable; return the files that failed."""
+    if not kept:
+        return []
+    flush_staged()
+    return _rename_into_place(output_dir, work_dir, kept)
+
+
+def finish_placing(placing: Alongside) -> list[FileFailure]:
+    """Wait for the kept files to be in place; return those that could not be placed."""
+    error = placing.wait()
+    if error is not None:
+        raise OutputError(f"cannot place the cleaned files: {error}")
+    failures: list[FileFailure] = placing.result
+    return failures
 
 
 def finish_jsonl_writing(writing: Alongside) -> None:

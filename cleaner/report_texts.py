@@ -50,11 +50,20 @@ def directory_texts(directory: Path, names: Mapping[str, str] | None = None) -> 
 
 
 def location_texts(locations: Mapping[str, Location]) -> TextLookup:
-    """Look up texts by where they are (a byte range of a staged batch, or a whole file)."""
+    """Look up texts by where they are (a byte range of a staged batch, or a whole file).
+
+    A text that is no longer there (a kept text renamed into OUT meanwhile) is
+    None, for the next lookup to find.
+    """
 
     def lookup(doc_id: str) -> str | None:
         location = locations.get(doc_id)
-        return None if location is None else read_location(location)
+        if location is None:
+            return None
+        try:
+            return read_location(location)
+        except FileNotFoundError:
+            return None
 
     return lookup
 

@@ -278,5 +278,10 @@ def test_two_inputs_that_map_to_one_output(tmp_path):
         ("other.txt", "cannot write output: other.txt was already written")
     ]
     assert report.files_written == 1
+    # The files are placed by a child while the reports are rendered: the reports
+    # on disk, rendered again once the failure was known, say so too.
+    written = json.loads((out / "_report.json").read_text(encoding="utf-8"))
+    assert [f["status"] for f in written["files"] if f["path"] == "other.txt"] == ["failed"]
+    assert [s["path"] for s in written["skipped"]] == ["other.txt"]
     # ok.txt still holds its own text (seed 003), not the other input's.
     assert (out / "ok.txt").read_text(encoding="utf-8").startswith("\u5cc4\u57ce\u533a")

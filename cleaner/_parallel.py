@@ -12,7 +12,7 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -20,8 +20,6 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h: the signal a process gets when its parent dies
-# Files are small; sending them to workers in chunks keeps the overhead per file low.
-CHUNK_FILES = 16
 
 
 def default_jobs() -> int:
@@ -32,37 +30,46 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def map_ordered(
-    function: Callable[[Item], Result],
-    items: Iterable[Item],
-    jobs: int,
-    initializer: Callable[..., None],
-    initargs: tuple[Any, ...],
-    chunksize: int = CHUNK_FILES,
-) -> Iterator[Result]:
-    """Yield ``function(item)`` for each item, in order, on ``jobs`` processes.
+class WorkerPool:
+    """Worker processes that serve every stage of a run, started at first use.
 
-    ``initializer(*initargs)`` sets up each worker's state once (the run's
-    configuration), so it is not sent again with every file. Items that are
-    already batches of files go one at a time (``chunksize=1``).
+    One pool for the run, not one per stage: starting and stopping a pool cost
+    15 to 25 ms each, and each new worker faulted in again the pages it shares
+    with the run (five pools a run before). Workers get no state when they
+    start; a task that needs the run's state carries it (``_workers.clean_with``).
+    ``jobs=1`` runs everything in this process, with the same functions.
     """
-    if jobs <= 1:
-        initializer(*initargs)
-        yield from map(function, items)
-        return
-    start = (initializer, initargs, os.getpid())
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=start) as pool:
-        yield from pool.map(function, items, chunksize=chunksize)
+
+    def __init__(self, jobs: int) -> None:
+        """Use ``jobs`` processes (1: this one)."""
+        self.jobs = jobs
+        self.executor: ProcessPoolExecutor | None = None
+
+    def map(self, function: Callable[[Item], Result], items: list[Item]) -> Iterator[Result]:
+        """Yield ``function(item)`` for each item, in order; an item is a task (a batch)."""
+        if self.jobs <= 1 or len(items) <= 1:
+            yield from map(function, items)
+            return
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.jobs, initializer=_start_worker, initargs=(os.getpid(),)
+            )
+        yield from self.executor.map(function, items)
+
+    def close(self) -> None:
+        """Stop the workers (tasks not started yet are cancelled)."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
 
 
-def _start_worker(initializer: Callable[..., None], initargs: tuple[Any, ...], parent: int) -> None:
+def _start_worker(parent: int) -> None:
     """Set up a worker that dies with the run: a killed ``clean`` leaves no orphans.
 
     Without this, a run killed with SIGKILL left its workers blocked on a pipe
     forever, holding their memory.
     """
     _die_with(parent)
-    initializer(*initargs)
 
 
 def _die_with(parent: int) -> None:

@@ -385,6 +385,18 @@ def scan_batch(rel_paths: list[str]) -> list[frozenset[int] | FileFailure]:
     return [scan_guarded(rel_path) for rel_path in rel_paths]
 
 
+def scan_with(task: tuple[RunState, list[str]]) -> list[frozenset[int] | FileFailure]:
+    """``scan_batch`` on a pool worker: the task brings the run's state."""
+    init_worker(task[0])
+    return scan_batch(task[1])
+
+
+def clean_with(task: tuple[RunState, list[tuple[int, str]]]) -> list[Processed | FileFailure]:
+    """``process_batch`` on a pool worker: the task brings the run's state."""
+    init_worker(task[0])
+    return process_batch(task[1])
+
+
 def _file_report(
     doc_id: str, decoding: Decoding, cleaned: CleanedText, chars_in: int, bytes_in: int
 ) -> FileReport:

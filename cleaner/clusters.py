@@ -8,13 +8,13 @@ their figures are "same template" and stay when numbers matter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ._parallel import map_ordered
 from ._workers import Processed
 from .data import CleanConfig, ClusterMember, DuplicateCluster
 from .dedup import find_near_duplicates, masked_key
@@ -27,6 +27,8 @@ TextPath = Callable[[int], Location]
 # Pairs per task of the exact check: candidates come in runs that share a document,
 # and a task reads each document once.
 EXACT_CHUNK_PAIRS = 64
+# Runs a function over tasks, results in order: the run's worker pool's ``map``.
+Mapper = Callable[[Callable[[Any], Any], list[Any]], Iterator[Any]]
 # Texts per task when the masked keys of cluster members are computed.
 MASK_CHUNK_TEXTS = 256
 # The masked keys of the documents at some positions of a run, in order.
@@ -38,11 +40,12 @@ def find_document_clusters(
     config: CleanConfig,
     work_dir: Path | None,
     texts: TextPath,
-    jobs: int = 1,
+    mapper: Mapper | None = None,
 ) -> tuple[DuplicateCluster, ...]:
     """Return the run's near-duplicate clusters; ``texts`` says where each text is.
 
-    The exact similarities of the candidates are computed on ``jobs`` processes.
+    The exact similarities of the candidates are computed by ``mapper`` (the
+    run's worker pool; default: here).
     """
     processed = [p for _, _, p in entries]
     if not config.dedup.documents or len(processed) < 2:
@@ -51,7 +54,7 @@ def find_document_clusters(
     exact = None
     if work_dir is not None:
         exact = exact_jaccard_reader(
-            lambda position: texts(entries[position][0]), config.dedup.shingle_chars, jobs
+            lambda position: texts(entries[position][0]), config.dedup.shingle_chars, mapper
         )
     clusters = find_near_duplicates(
         [r.doc_id for r in reports],
@@ -60,22 +63,22 @@ def find_document_clusters(
         config.dedup,
         exact,
     )
-    keys = staged_masked_keys(entries, texts, jobs) if work_dir is not None else None
+    keys = staged_masked_keys(entries, texts, mapper) if work_dir is not None else None
     return mark_templates(clusters, processed, config, keys)
 
 
 def staged_masked_keys(
-    entries: list[tuple[int, str, Processed]], texts: TextPath, jobs: int = 1
+    entries: list[tuple[int, str, Processed]], texts: TextPath, mapper: Mapper | None = None
 ) -> MaskedKeys:
     """Return the function computing the masked keys of ``entries[position]``, from their texts.
 
-    The texts are read back and masked on ``jobs`` processes.
+    The texts are read back and masked by ``mapper`` (default: here).
     """
 
     def keys(positions: list[int]) -> list[int]:
         places = [texts(entries[position][0]) for position in positions]
         chunks = [places[k : k + MASK_CHUNK_TEXTS] for k in range(0, len(places), MASK_CHUNK_TEXTS)]
-        found = map_ordered(_masked_keys, chunks, min(jobs, len(chunks)), _no_setup, (), 1)
+        found = (mapper or map)(_masked_keys, chunks)
         return [key for chunk in found for key in chunk]
 
     return keys
@@ -132,12 +135,12 @@ def mark_templates(
 
 
 def exact_jaccard_reader(
-    location_of: Callable[[int], Location], shingle_chars: int, jobs: int = 1
+    location_of: Callable[[int], Location], shingle_chars: int, mapper: Mapper | None = None
 ) -> ExactJaccard:
     """Return the exact Jaccard similarities of pairs of documents, read back from their files.
 
     ``location_of(i)`` is where the text of position ``i`` is. Each task reads
-    and shingles its documents once; tasks run on ``jobs`` processes, in order.
+    and shingles its documents once; ``mapper`` runs the tasks, in order (default: here).
     """
 
     def similarities(pairs: Pairs) -> npt.NDArray[np.float64]:
@@ -146,8 +149,7 @@ def exact_jaccard_reader(
             (shingle_chars, named[start : start + EXACT_CHUNK_PAIRS])
             for start in range(0, len(named), EXACT_CHUNK_PAIRS)
         ]
-        workers = min(jobs, len(chunks))
-        found = map_ordered(_chunk_similarities, chunks, workers, _no_setup, (), 1)
+        found = (mapper or map)(_chunk_similarities, chunks)
         return np.array([value for chunk in found for value in chunk], dtype=np.float64)
 
     return similarities
@@ -162,7 +164,3 @@ def _chunk_similarities(chunk: tuple[int, list[tuple[Location, Location]]]) -> l
             number.setdefault(location, len(number))
     texts = [read_location(location) for location in number]
     return pair_similarities(texts, [(number[a], number[b]) for a, b in pairs], size)
-
-
-def _no_setup() -> None:
-    """Workers of the exact check need no state but their chunk."""

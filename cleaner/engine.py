@@ -12,15 +12,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from ._parallel import map_ordered
-from ._workers import Processed, RunState, init_worker, process_batch, scan_batch, site_of
+from ._parallel import WorkerPool
+from ._workers import Processed, RunState, clean_with, scan_with, site_of
 from .clusters import TextPath, find_document_clusters
 from .data import CleanConfig, DuplicateCluster, FileFailure
 from .lsh import choose_banding
+from .minhash import permutations
 
 # progress(stage, done, total): called after each file of a stage.
 Progress = Callable[[str, int, int], None]
@@ -92,6 +93,15 @@ def frequent_keys(counts: Mapping[tuple[str, int], int], minimum: int) -> dict[s
     return {site: frozenset(keys) for site, keys in frequent.items()}
 
 
+def _state_for(state: RunState, batch: list[Any]) -> RunState:
+    """Return the state a task needs: the frequent lines of its batch's sites only."""
+    if not state.frequent and not state.speculative:
+        return state
+    sites = {site_of(item if isinstance(item, str) else item[1]) for item in batch}
+    frequent = {site: state.frequent[site] for site in sites if site in state.frequent}
+    return replace(state, frequent=frequent, speculative=state.speculative & sites)
+
+
 def batch_size(files: int, jobs: int) -> int:
     """Return the files a pass-2 call gets: ``BATCH_FILES``, or fewer for a small run.
 
@@ -119,6 +129,7 @@ class LocalEngine:
         """Use ``jobs`` processes; ``progress`` hears about every file of each pass."""
         self.jobs = jobs
         self.progress = progress
+        self.pool = WorkerPool(jobs)
 
     def count_edges(
         self, rel_paths: list[str], state: RunState, known: dict[str, list[int]]
@@ -127,7 +138,7 @@ class LocalEngine:
         failures: dict[str, FileFailure] = {}
         edges = {rel_path: known[rel_path] for rel_path in rel_paths if rel_path in known}
         unread = [rel_path for rel_path in rel_paths if rel_path not in known]
-        results = self._batched(scan_batch, unread, SCAN_BATCH_FILES, state)
+        results = self._batched(scan_with, unread, SCAN_BATCH_FILES, state)
         for rel_path, keys in zip(
             unread, _with_progress(results, "scan", len(unread), self.progress), strict=True
         ):
@@ -146,26 +157,38 @@ class LocalEngine:
         self, todo: list[tuple[int, str]], state: RunState
     ) -> Iterator[Processed | FileFailure]:
         """Clean batches of ``BATCH_FILES`` files on the pool, results in order."""
-        # Chosen by numerical integration (50 ms): here, once, and the forked workers
-        # inherit the cached answer instead of each computing it.
-        choose_banding(state.config.dedup.jaccard_threshold, state.config.dedup.num_perm)
         size = batch_size(len(todo), self.jobs)
-        results = self._batched(process_batch, todo, size, state)
+        results = self._batched(clean_with, todo, size, state)
         return _with_progress(results, "clean", len(todo), self.progress)
 
     def _batched(
         self,
-        function: Callable[[list[Any]], list[Any]],
+        function: Callable[[tuple[RunState, list[Any]]], list[Any]],
         items: list[Any],
         size: int,
         state: RunState,
     ) -> Iterator[Any]:
-        """Yield ``function``'s results item by item, ``size`` items a call on the pool."""
+        """Yield ``function``'s results item by item, ``size`` items a task on the pool.
+
+        Each task carries the run's state, cut down to the frequent lines of
+        the sites in its batch.
+        """
+        self._prepare(state)
         batches = [items[i : i + size] for i in range(0, len(items), size)]
-        if not batches:
-            return  # no pool for nothing
-        for batch in map_ordered(function, batches, self.jobs, init_worker, (state,), 1):
+        tasks = [(_state_for(state, batch), batch) for batch in batches]
+        for batch in self.pool.map(function, tasks):
             yield from batch
+
+    def _prepare(self, state: RunState) -> None:
+        """Compute here what every worker would otherwise compute, before they start.
+
+        The LSH banding is chosen by numerical integration (50 ms) and the
+        permutations drawn with numpy.random (a 22 ms import): workers forked
+        later inherit both.
+        """
+        dedup = state.config.dedup
+        choose_banding(dedup.jaccard_threshold, dedup.num_perm)
+        permutations(dedup.num_perm, dedup.seed)
 
     def document_clusters(
         self,
@@ -175,7 +198,8 @@ class LocalEngine:
         texts: TextPath,
     ) -> tuple[DuplicateCluster, ...]:
         """Cluster the signatures in this process (small records), check candidates on the pool."""
-        return find_document_clusters(entries, config, work_dir, texts, self.jobs)
+        return find_document_clusters(entries, config, work_dir, texts, self.pool.map)
 
     def close(self) -> None:
-        """Nothing to release: each pass's pool ends with the pass."""
+        """Stop the workers."""
+        self.pool.close()

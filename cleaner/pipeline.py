@@ -269,6 +269,9 @@ def _run(
         )
     else:
         clusters = engine.document_clusters(entries, config, work_dir, texts)
+    # The workers' part is done; the last steps fork (Alongside), which a live
+    # pool's thread would forbid.
+    engine.close()
     dropped = {member.doc_id for cluster in clusters for member in cluster.dropped}
     dropped |= {duplicate.doc_id for duplicate in from_index}
     files = [

@@ -282,6 +282,7 @@ def _run(
     # reports are rendered; a run that keeps a manifest or an index places first.
     placing: Alongside | None = None
     writing: Alongside | None = None
+    rendered: Rendered | None = None
     try:
         if output_dir is not None and work_dir is not None:
             kept = [
@@ -321,20 +322,22 @@ def _run(
         report = CleanReport(tuple(files), _sorted(failures), clusters, config, from_index)
         if output_dir is not None and work_dir is not None:
             shown = _texts_shown(entries, files, clusters, texts, reused, config)
-            rendered = _render_reports(report, shown, root, Path(output_dir), config)
+            out = Path(output_dir)
+            rendered = _render_reports(report, shown, root, out, work_dir, config)
             if placing is not None:
                 unwritten = finish_placing(placing)
                 placing = None
                 if unwritten:  # rendered too early: render again with them
+                    rendered[0].wait()  # its JSON is replaced
                     files, failures = _unwritten(unwritten, files, failures)
                     report = replace(report, files=tuple(files), failures=_sorted(failures))
                     shown = _texts_shown(entries, files, clusters, texts, reused, config)
-                    rendered = _render_reports(report, shown, root, Path(output_dir), config)
-            _write_rendered(rendered, Path(output_dir), work_dir)
+                    rendered = _render_reports(report, shown, root, out, work_dir, config)
+            _write_rendered(rendered, out, work_dir)
         if writing is not None:
             finish_jsonl_writing(writing)
     finally:
-        for child in (placing, writing):
+        for child in (placing, writing, rendered[0] if rendered else None):
             if child is not None:
                 child.stop()
     return report
@@ -379,8 +382,8 @@ def _texts_shown(
     }
 
 
-# A run's rendered reports: the report data (its JSON is streamed), Markdown, HTML.
-Rendered = tuple[dict[str, Any], str, str]
+# A run's reports: the JSON being written by a child, the Markdown and the HTML.
+Rendered = tuple[Alongside, str, str]
 
 
 def _render_reports(
@@ -388,22 +391,22 @@ def _render_reports(
     shown: dict[str, Location],
     root: Path,
     output_dir: Path,
+    work_dir: Path,
     config: CleanConfig,
 ) -> Rendered:
-    """Build the report data once for the three reports, and render two of them."""
+    """Build the report data once; write the JSON in a child, render the other two here."""
     cleaned = chain_texts(location_texts(shown), directory_texts(output_dir))
     # On 100,000 files the report is most of what a run holds: the JSON is streamed.
     data = build_report(report)
+    json_path = output_dir / REPORT_JSON
+    writing_json = Alongside(lambda: write_atomic(json_path, json_chunks(data), work_dir))
     html = render_html_data(data, cleaned, source_texts(root, config.sample_bytes))
-    return data, render_markdown_data(data), html
+    return writing_json, render_markdown_data(data), html
 
 
 def _write_rendered(rendered: Rendered, output_dir: Path, work_dir: Path) -> None:
-    """Write the JSON, Markdown and HTML reports of a run into OUT."""
-    data, markdown, html = rendered
-    # The JSON, the longest to write, is written by a child meanwhile (Alongside).
-    json_path = output_dir / REPORT_JSON
-    writing_json = Alongside(lambda: write_atomic(json_path, json_chunks(data), work_dir))
+    """Write the Markdown and HTML reports into OUT, and wait for the JSON."""
+    writing_json, markdown, html = rendered
     try:
         write_atomic(output_dir / REPORT_MARKDOWN, markdown, work_dir)
         write_atomic(output_dir / REPORT_HTML, html, work_dir)

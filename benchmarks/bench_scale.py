@@ -171,6 +171,23 @@ def _status(pid: int) -> tuple[int, int, int] | None:
     return group, int(fields[b"VmHWM"].split()[0]), int(fields[b"VmRSS"].split()[0])
 
 
+def _pss(pid: int) -> int:
+    """Return a process's proportional set size in kB (0 if it is gone).
+
+    A forked child shares the main process's pages until either writes them:
+    VmRSS counts them in both, PSS splits them, so the sum of PSS is the memory
+    the run really holds.
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as stream:
+            for line in stream:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 class Sampler(threading.Thread):
     """Follow the memory of every process in one process group until stopped."""
 
@@ -179,12 +196,13 @@ class Sampler(threading.Thread):
         self.group = group
         self.peaks: dict[int, int] = {}  # pid -> VmHWM kB
         self.largest_sum = 0  # kB
+        self.largest_pss = 0  # kB: shared pages split between the processes sharing them
         self.most_processes = 0
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.is_set():
-            total = count = 0
+            total = count = pss = 0
             for name in os.listdir("/proc"):
                 if not name.isdigit():
                     continue
@@ -194,7 +212,9 @@ class Sampler(threading.Thread):
                 pid, (_, hwm, rss) = int(name), status
                 self.peaks[pid] = max(self.peaks.get(pid, 0), hwm)
                 total, count = total + rss, count + 1
+                pss += _pss(pid)
             self.largest_sum = max(self.largest_sum, total)
+            self.largest_pss = max(self.largest_pss, pss)
             self.most_processes = max(self.most_processes, count)
             self.done.wait(SAMPLE_SECONDS)
 
@@ -238,6 +258,7 @@ def measure(source: Path, out: Path, jobs: int) -> dict[str, object]:
         "worker_peak_mb": round(max(sampler.peaks.values(), default=0) / 1024),
         "workers_seen": len(sampler.peaks),
         "group_peak_mb": round(sampler.largest_sum / 1024),
+        "group_pss_peak_mb": round(sampler.largest_pss / 1024),
         "traceback": "Traceback" in text or "internal error" in text,
         "stderr_tail": text.strip().splitlines()[-3:],
     }
@@ -272,8 +293,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep", action="store_true", help="keep the inputs and outputs")
     args = parser.parse_args(argv)
     args.work_dir.mkdir(parents=True, exist_ok=True)
-    print("| case | jobs | files | MB | exit | s | MB/s | files/s | main MB | worker MB | sum MB |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print(
+        "| case | jobs | files | MB | exit | s | MB/s | files/s | main MB | worker MB "
+        "| sum RSS MB | sum PSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for case in args.cases.split(","):
         source, size = prepare(args.work_dir, case, args)
         for jobs in (int(j) for j in args.jobs.split(",")):
@@ -288,7 +312,7 @@ def main(argv: list[str] | None = None) -> None:
                 f"| {case} | {jobs} | {size['files']:,} | {megabytes:,.0f} | {result['exit']} "
                 f"| {seconds:.0f} | {megabytes / seconds:.2f} | {size['files'] / seconds:,.0f} "
                 f"| {result['main_peak_mb']} | {result['worker_peak_mb']} "
-                f"| {result['group_peak_mb']} |",
+                f"| {result['group_peak_mb']} | {result['group_pss_peak_mb']} |",
                 flush=True,
             )
             if result["traceback"] or result["exit"] not in (0, 1):

@@ -29,21 +29,27 @@ Kept = tuple[int, str, FileReport, Staged]
 
 
 def place_outputs(
-    output_dir: Path, work_dir: Path, kept: list[Kept], config: CleanConfig, alongside: bool
+    output_dir: Path,
+    work_dir: Path,
+    kept: list[Kept],
+    config: CleanConfig,
+    alongside: bool,
+    jsonl_alongside: bool,
 ) -> tuple[Alongside, Alongside]:
     """Put the kept texts in OUT (files, JSON Lines or both).
 
     Return the placing of the files and the writing of the JSON Lines: each
     goes on in a forked child while the run renders its reports (``Alongside``;
-    the files only when ``alongside``). The run waits for both
-    (``finish_placing``: the files that failed; ``finish_jsonl_writing``).
+    the files when ``alongside``, the JSON Lines when ``jsonl_alongside``). The
+    run waits for both (``finish_placing``: the files that failed;
+    ``finish_jsonl_writing``).
     """
     targets = [output_dir / CORPUS_JSONL] if config.output_format == "jsonl" else []
     if config.jsonl_path:
         targets.append(Path(config.jsonl_path))
     # Standard output is written at once, before the run's summary; so are the
     # JSON Lines of text output, read from staged files about to be renamed.
-    jsonl_alongside = config.output_format == "jsonl" and Path("-") not in targets
+    jsonl_alongside &= config.output_format == "jsonl" and Path("-") not in targets
     writing = Alongside(lambda: _write_jsonl(targets, work_dir, kept), jsonl_alongside)
     text = config.output_format == "text"
     placing = Alongside(lambda: _place_files(output_dir, work_dir, kept if text else []), alongside)

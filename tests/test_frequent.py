@@ -96,3 +96,21 @@ def test_small_sites_are_read_in_full(tmp_path, monkeypatch):
     monkeypatch.setattr(LocalEngine, "count_edges", counting)
     clean_corpus(source, tmp_path / "out", jobs=1)
     assert seen == [2 * frequent.SAMPLE_FILES]
+
+
+@pytest.mark.parametrize("output_format", ["text", "jsonl"])
+def test_a_large_run_writes_its_outputs_itself_with_the_same_bytes(
+    tmp_path, monkeypatch, output_format
+):
+    """Above ALONGSIDE_MAX_FILES no child writes the outputs (memory); the bytes are the same."""
+    import cleaner.pipeline
+
+    source = site(tmp_path, 150, RARE_LINE, every=20)
+    config = CleanConfig(output_format=output_format)
+    clean_corpus(source, tmp_path / "children", config, jobs=2)
+    monkeypatch.setattr(cleaner.pipeline, "ALONGSIDE_MAX_FILES", 10)
+    forks = []
+    monkeypatch.setattr(cleaner.pipeline.os, "fork", lambda: forks.append(1) or 1 / 0)
+    clean_corpus(source, tmp_path / "itself", config, jobs=1)
+    assert forks == []
+    assert outputs(tmp_path / "children") == outputs(tmp_path / "itself")

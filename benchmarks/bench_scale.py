@@ -18,8 +18,10 @@ duplicate clustering and its exact checks have work to do.
 Each run is ``python -m cleaner IN OUT --no-progress --jobs N`` in its own
 session. A sampler reads /proc every 0.2 s for every process of that session
 (the main process and its workers) and keeps each one's VmHWM (peak resident
-memory, from the kernel) and the largest sum of VmRSS over the session at one
-moment. (``ru_maxrss`` from ``wait4`` is no substitute: a child forked from
+memory, from the kernel) and the largest sums of VmRSS and of PSS over the
+session at one moment. Forked children share pages with the main process: VmRSS
+counts those in each, PSS splits them, so the PSS sum is what the run really
+holds. (``ru_maxrss`` from ``wait4`` is no substitute: a child forked from
 this process carries this process's resident size into it.) One Markdown row per
 run is printed and each run is appended to WORK_DIR/results.jsonl.
 """

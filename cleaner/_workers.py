@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
+from ._edges import edge_keys, zone_keys
 from ._line_classes import bytes_key
 from ._page_store import load_page, store_page
-from .boilerplate import corpus_candidate, edge_zone, line_key
 from .data import (
     CleanConfig,
     CleanedText,
@@ -39,15 +39,11 @@ from .dedup import (
 )
 from .document import finish_document, strip_document
 from .html import ExtractedPage, decode_html, extract_main_text
-from .normalize import TRIGGER_RES, normalize_line, normalize_text
+from .normalize import normalize_text
 from .read import iter_raw_files, printable_path
 from .staging import Staged, stage_texts
 
 HTML_SUFFIXES = (".html", ".htm")
-# The characters normalization may delete (white space, invisible and control
-# characters) or change; every other character of a line is still there, one
-# for one, once it is normalized (tests/test_properties.py checks this).
-MAY_CHANGE_RE = TRIGGER_RES["keep"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,49 +183,6 @@ def _scan_file(rel_path: str) -> frozenset[int] | FileFailure:
     if page is not None and state.work_dir is not None:
         store_page(state.work_dir, rel_path, document, page, len(raw.data))
     return edge_keys(document.text.split("\n"), state.config)
-
-
-def edge_keys(lines: list[str], config: CleanConfig) -> frozenset[int]:
-    """Return the keys of the candidate template lines in ``edge_zone`` of the normalized text.
-
-    The same keys as normalizing the text, taking its edge zone and keeping the
-    ``corpus_candidate`` lines, at a fraction of the cost: only edge lines are
-    normalized, and not even those that are surely too long to be candidates.
-    """
-    size, limit = config.boilerplate.corpus_zone_lines, config.boilerplate.corpus_max_line_chars
-    keys: set[int] = set()
-    nonblank: set[int] = set()  # the lines already counted from the other end
-    for order in (range(len(lines)), range(len(lines) - 1, -1, -1)):
-        taken = 0
-        for index in order:
-            if taken == size:
-                break
-            line = lines[index]
-            if index in nonblank:
-                taken += 1
-            elif len(line) > limit and len(MAY_CHANGE_RE.sub("", line)) > limit:
-                nonblank.add(index)  # too long to be a candidate, even once normalized
-                taken += 1
-            elif (line := normalize_line(line, config.normalize)).strip():
-                nonblank.add(index)
-                taken += 1
-                if corpus_candidate(line, config.boilerplate):
-                    keys.add(line_key(line.strip()))
-    return frozenset(keys)
-
-
-def zone_keys(lines: list[str], config: CleanConfig) -> frozenset[int]:
-    """Return the keys of the candidate template lines in the edge zone of normalized lines.
-
-    ``edge_keys`` of the raw lines gives the same keys (tests/test_pipeline.py).
-    """
-    boilerplate = config.boilerplate
-    zone = edge_zone(lines, boilerplate.corpus_zone_lines)
-    return frozenset(
-        line_key(lines[index].strip())
-        for index in zone
-        if corpus_candidate(lines[index], boilerplate)
-    )
 
 
 @dataclass(frozen=True, slots=True)

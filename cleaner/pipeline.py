@@ -16,19 +16,17 @@ from __future__ import annotations
 import gc
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ._parallel import Alongside, default_jobs
-from ._workers import Processed, RunState, is_html
+from ._workers import RunState, is_html
 from .data import (
     CleanConfig,
     CleanReport,
-    DuplicateCluster,
     FileFailure,
     FileReport,
     IndexDuplicate,
@@ -41,10 +39,8 @@ from .html import INSTALL_HINT, extraction_available
 from .incremental import add_to_index, deduplicate_with_index
 from .place import finish_jsonl_writing, finish_placing, place_outputs
 from .read import printable_path, scan_files
-from .report import build_report, json_chunks
-from .report_html import REPORT_HTML, render_html_data
-from .report_markdown import render_markdown_data
-from .report_texts import chain_texts, directory_texts, location_texts, source_texts
+from .report_files import Rendered, render_reports, texts_shown, write_reports
+from .report_html import REPORT_HTML
 from .resume import (
     Entry,
     frequent_key,
@@ -61,7 +57,6 @@ from .write import (
     REPORT_MARKDOWN,
     WORK_DIR,
     clear_stale_temporaries,
-    write_atomic,
 )
 
 # Objects allocated before a young collection, and collections before the next
@@ -330,10 +325,10 @@ def _run(
                 add_to_index(config.index_path, written, config.dedup)
         report = CleanReport(tuple(files), _sorted(failures), clusters, config, from_index)
         if output_dir is not None and work_dir is not None:
-            shown = _texts_shown(entries, files, clusters, texts, reused, config)
+            shown = texts_shown(entries, files, clusters, texts, reused, config)
             out = Path(output_dir)
             small = len(entries) <= ALONGSIDE_MAX_FILES
-            rendered = _render_reports(report, shown, root, out, work_dir, config, small)
+            rendered = render_reports(report, shown, root, out, work_dir, config, small)
             if placing is not None:
                 unwritten = finish_placing(placing)
                 placing = None
@@ -341,9 +336,9 @@ def _run(
                     rendered[0].wait()  # its JSON is replaced
                     files, failures = _unwritten(unwritten, files, failures)
                     report = replace(report, files=tuple(files), failures=_sorted(failures))
-                    shown = _texts_shown(entries, files, clusters, texts, reused, config)
-                    rendered = _render_reports(report, shown, root, out, work_dir, config, small)
-            _write_rendered(rendered, out, work_dir)
+                    shown = texts_shown(entries, files, clusters, texts, reused, config)
+                    rendered = render_reports(report, shown, root, out, work_dir, config, small)
+            write_reports(rendered, out, work_dir)
         if writing is not None:
             finish_jsonl_writing(writing)
     finally:
@@ -366,66 +361,3 @@ def _unwritten(
 
 def _sorted(failures: list[FileFailure]) -> tuple[FileFailure, ...]:
     return tuple(sorted(failures, key=lambda f: f.rel_path))
-
-
-def _texts_shown(
-    entries: list[tuple[int, str, Processed]],
-    files: list[FileReport],
-    clusters: tuple[DuplicateCluster, ...],
-    texts: Callable[[int], Location],
-    reused: dict[str, Entry],
-    config: CleanConfig,
-) -> dict[str, Location]:
-    """Return where the texts the HTML report shows side by side wait, by document.
-
-    The work directory holds the texts of dropped documents, and of kept ones
-    until they are placed (they may be on their way to OUT as the report is
-    rendered: a text no longer staged is looked up in OUT). Only the texts of
-    pairs are shown.
-    """
-    paired = {c.kept for c in clusters}
-    paired.update(m.doc_id for c in clusters for m in (*c.dropped, *c.same_template))
-    return {
-        p.report.doc_id: texts(index)
-        for (index, rel, p), file in zip(entries, files, strict=True)
-        if p.report.doc_id in paired and rel not in reused and file.status != "failed"
-    }
-
-
-# A run's reports: the JSON being written by a child, the Markdown and the HTML.
-Rendered = tuple[Alongside, str, str]
-
-
-def _render_reports(
-    report: CleanReport,
-    shown: dict[str, Location],
-    root: Path,
-    output_dir: Path,
-    work_dir: Path,
-    config: CleanConfig,
-    alongside: bool,
-) -> Rendered:
-    """Build the report data once; write the JSON (in a child: ``alongside``), render the rest."""
-    cleaned = chain_texts(location_texts(shown), directory_texts(output_dir))
-    # On 100,000 files the report is most of what a run holds: the JSON is streamed.
-    data = build_report(report)
-    json_path = output_dir / REPORT_JSON
-    writing_json = Alongside(
-        partial(write_atomic, json_path, json_chunks(data), work_dir), alongside
-    )
-    html = render_html_data(data, cleaned, source_texts(root, config.sample_bytes))
-    return writing_json, render_markdown_data(data), html
-
-
-def _write_rendered(rendered: Rendered, output_dir: Path, work_dir: Path) -> None:
-    """Write the Markdown and HTML reports into OUT, and wait for the JSON."""
-    writing_json, markdown, html = rendered
-    try:
-        write_atomic(output_dir / REPORT_MARKDOWN, markdown, work_dir)
-        write_atomic(output_dir / REPORT_HTML, html, work_dir)
-    except OSError as error:
-        raise OutputError(f"cannot write the report into {output_dir}: {error}") from error
-    finally:
-        error_in_json = writing_json.wait()
-    if error_in_json is not None:
-        raise OutputError(f"cannot write the report into {output_dir}: {error_in_json}")

@@ -196,7 +196,7 @@ def test_html_without_the_extra_is_a_usage_error(tmp_path, monkeypatch):
 
 def test_edge_keys_are_those_of_the_normalized_text():
     """Pass 1 normalizes only what it must, and finds the keys a full normalization gives."""
-    from cleaner._workers import edge_keys, zone_keys
+    from cleaner._edges import edge_keys, zone_keys
     from cleaner.boilerplate import corpus_candidate, edge_zone, line_key
     from cleaner.normalize import normalize_text
 

@@ -113,9 +113,9 @@ def test_only_trigger_characters_can_go(line, config):
     """Every character outside MAY_CHANGE_RE survives, one for one: pass 1 relies on it.
 
     A raw line with more such characters than a template line may have is
-    skipped by pass 1 without being normalized (``_workers.edge_keys``).
+    skipped by pass 1 without being normalized (``_edges.edge_keys``).
     """
-    from cleaner._workers import MAY_CHANGE_RE
+    from cleaner._edges import MAY_CHANGE_RE
 
     line = line.replace("\n", "")
     assert len(normalize_line(line, config)) >= len(MAY_CHANGE_RE.sub("", line))

@@ -327,9 +327,9 @@ def _identical_groups(
     leaders_sorted = order[np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))]
     leaders = np.empty_like(order)
     leaders[order] = leaders_sorted
-    if not np.array_equal(chosen[leaders], chosen):  # two signatures share a fingerprint
-        return _identical_groups_by_bytes(signature_array, rows)
     copies = leaders != np.arange(len(rows))
+    if not np.array_equal(chosen[leaders[copies]], chosen[copies]):  # a shared fingerprint
+        return _identical_groups_by_bytes(signature_array, rows)
     return np.stack([rows[leaders[copies]], rows[copies]], axis=1), rows[~copies]
 
 

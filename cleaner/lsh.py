@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from ._identical import identical_groups
 from .minhash import Signatures, is_empty
 
 Pairs = npt.NDArray[np.int64]  # shape (m, 2), first < second
@@ -307,63 +308,6 @@ def connected_roots(size: int, pairs: Pairs) -> npt.NDArray[np.int64]:
             roots = compressed
 
 
-def _identical_groups(
-    signature_array: Signatures, rows: npt.NDArray[np.int64]
-) -> tuple[Pairs, npt.NDArray[np.int64]]:
-    """Return pairs joining each row to the first row with its signature, and those first rows.
-
-    Rows are grouped by a 64-bit fingerprint of their values, then checked
-    equal: sorting the 512-byte rows themselves took 90 ms for 20,000.
-    """
-    chosen = signature_array[rows]
-    if chosen.shape[1] % 2:  # whole 64-bit words
-        chosen = np.concatenate([chosen, np.zeros((len(rows), 1), dtype=np.uint32)], axis=1)
-    words = np.ascontiguousarray(chosen).view(np.uint64)
-    # A weighted sum of the words, wrapping modulo 2**64.
-    fingerprints = (words * _fingerprint_weights(words.shape[1])).sum(axis=1, dtype=np.uint64)
-    order = np.argsort(fingerprints, kind="stable")  # ties keep the rows' order
-    ordered = fingerprints[order]
-    starts = np.concatenate(([True], ordered[1:] != ordered[:-1]))
-    leaders_sorted = order[np.maximum.accumulate(np.where(starts, np.arange(len(order)), 0))]
-    leaders = np.empty_like(order)
-    leaders[order] = leaders_sorted
-    copies = leaders != np.arange(len(rows))
-    if not np.array_equal(chosen[leaders[copies]], chosen[copies]):  # a shared fingerprint
-        return _identical_groups_by_bytes(signature_array, rows)
-    return np.stack([rows[leaders[copies]], rows[copies]], axis=1), rows[~copies]
-
-
-@functools.cache
-def _fingerprint_weights(width: int) -> npt.NDArray[np.uint64]:
-    """Return ``width`` fixed odd 64-bit weights (SplitMix64 of 1, 2, ...).
-
-    Not ``numpy.random``: importing it cost the run 22 ms.
-
-    >>> hex(int(_fingerprint_weights(1)[0]))
-    '0xe220a8397b1dcdaf'
-    """
-    state = np.arange(1, width + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    state = (state ^ (state >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    state = (state ^ (state >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return state ^ (state >> np.uint64(31)) | np.uint64(1)
-
-
-def _identical_groups_by_bytes(
-    signature_array: Signatures, rows: npt.NDArray[np.int64]
-) -> tuple[Pairs, npt.NDArray[np.int64]]:
-    """``_identical_groups`` by sorting whole rows: for a fingerprint collision."""
-    as_bytes = np.ascontiguousarray(signature_array[rows]).view(
-        np.dtype((np.void, signature_array.shape[1] * 4))
-    )
-    _, first_positions, inverse = np.unique(
-        as_bytes.ravel(), return_index=True, return_inverse=True
-    )
-    firsts = rows[first_positions]
-    leaders = firsts[inverse.ravel()]
-    copies = leaders != rows
-    return np.stack([leaders[copies], rows[copies]], axis=1), np.sort(firsts)
-
-
 def find_duplicate_pairs(
     signature_array: Signatures,
     threshold: float,
@@ -382,7 +326,7 @@ def find_duplicate_pairs(
         )
     chosen = banding or choose_banding(threshold, signature_array.shape[1])
     rows = np.flatnonzero(~is_empty(signature_array)).astype(np.int64)
-    identical, distinct = _identical_groups(signature_array, rows)
+    identical, distinct = identical_groups(signature_array, rows)
     candidates = candidate_pairs(band_keys(signature_array[distinct], chosen), distinct)
     verified = verify_pairs(signature_array, candidates, threshold, exact_jaccard, exact_margin)
     return np.concatenate([identical, verified]).astype(np.int64)

@@ -68,8 +68,9 @@ def test_a_speculated_site_comes_out_as_a_fully_read_one(tmp_path, monkeypatch, 
     assert len(frequent_removals) == 8  # the files were cleaned again, with the line
 
 
-def test_a_site_with_a_template_is_read_in_full_first(tmp_path, monkeypatch):
-    source = site(tmp_path, 200, FOOTER, every=1)  # a footer on every page
+@pytest.fixture
+def scans(monkeypatch) -> list[int]:
+    """The number of files each pass-1 call is given."""
     seen: list[int] = []
     real = LocalEngine.count_edges
 
@@ -78,24 +79,21 @@ def test_a_site_with_a_template_is_read_in_full_first(tmp_path, monkeypatch):
         return real(self, rel_paths, state, known)
 
     monkeypatch.setattr(LocalEngine, "count_edges", counting)
+    return seen
+
+
+def test_a_site_with_a_template_is_read_in_full_first(tmp_path, scans):
+    source = site(tmp_path, 200, FOOTER, every=1)  # a footer on every page
     clean_corpus(source, tmp_path / "out", jobs=2)
-    assert seen == [frequent.SAMPLE_FILES, 200]  # the sample, then the whole site
+    assert scans == [frequent.SAMPLE_FILES, 200]  # the sample, then the whole site
     report = json.loads((tmp_path / "out" / "_report.json").read_text(encoding="utf-8"))
     assert report["totals"]["lines_removed_by_class"]["corpus-frequent"] == 200
 
 
-def test_small_sites_are_read_in_full(tmp_path, monkeypatch):
+def test_small_sites_are_read_in_full(tmp_path, scans):
     source = site(tmp_path, 2 * frequent.SAMPLE_FILES, RARE_LINE, every=10)
-    seen: list[int] = []
-    real = LocalEngine.count_edges
-
-    def counting(self, rel_paths, state, known):
-        seen.append(len(rel_paths))
-        return real(self, rel_paths, state, known)
-
-    monkeypatch.setattr(LocalEngine, "count_edges", counting)
     clean_corpus(source, tmp_path / "out", jobs=1)
-    assert seen == [2 * frequent.SAMPLE_FILES]
+    assert scans == [2 * frequent.SAMPLE_FILES]
 
 
 @pytest.mark.parametrize("output_format", ["text", "jsonl"])

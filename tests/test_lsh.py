@@ -307,18 +307,20 @@ def test_unique_pairs_equal_numpys_unique_rows():
 
 @pytest.mark.parametrize("width", [128, 7])
 def test_identical_signatures_grouped_by_fingerprint_as_by_bytes(width, monkeypatch):
-    from cleaner import lsh
+    from cleaner import _identical
 
     rng = np.random.default_rng(width)
     signatures_ = rng.integers(0, 1 << 32, (3_000, width), dtype=np.uint32)
     for row in range(0, 3_000, 7):  # copies, some of copies
         signatures_[row] = signatures_[(row * 31) % 3_000]
     rows = np.flatnonzero(rng.random(3_000) > 0.05).astype(np.int64)
-    expected = lsh._identical_groups_by_bytes(signatures_, rows)
-    got = lsh._identical_groups(signatures_, rows)
+    expected = _identical.identical_groups_by_bytes(signatures_, rows)
+    got = _identical.identical_groups(signatures_, rows)
     assert len(expected[0]) > 100
     assert all(np.array_equal(a, b) for a, b in zip(got, expected, strict=True))
     # Every fingerprint equal: the rows disagree, and the grouping falls back to bytes.
-    monkeypatch.setattr(lsh, "_fingerprint_weights", lambda words: np.zeros(words, np.uint64))
-    collided = lsh._identical_groups(signatures_, rows)
+    monkeypatch.setattr(
+        _identical, "_fingerprint_weights", lambda words: np.zeros(words, np.uint64)
+    )
+    collided = _identical.identical_groups(signatures_, rows)
     assert all(np.array_equal(a, b) for a, b in zip(collided, expected, strict=True))

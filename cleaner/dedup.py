@@ -102,7 +102,7 @@ def signature(text: str, config: DedupConfig) -> Signature | None:
 
 
 def paragraph_signatures(paragraphs: Sequence[Line], config: DedupConfig) -> Signatures:
-    """Return the signatures of a document's paragraphs, one row each (in one numpy pass)."""
+    """Return the signatures of a document's paragraphs, one row each (in one call)."""
     texts = [p.text for p in paragraphs]
     return minhash.signatures(texts, config.num_perm, config.shingle_chars, config.seed)
 

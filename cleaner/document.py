@@ -68,8 +68,8 @@ def finish_document(
     """Drop repeated blocks and assemble the result: the second half of ``clean_normalized``.
 
     ``rows`` are the signatures of ``stripped.lines``, one each. They come from
-    the caller so that a batch of documents is signed in one numpy pass (three
-    times faster than document by document); block dedup compares them, and the
+    the caller so that a batch of documents is signed in one call (a call has a
+    fixed cost); block dedup compares them, and the
     document's signature is their minimum over the paragraphs it keeps.
     ``may_repeat=False`` says no two paragraphs share a band (the batch checked),
     so there is no repeated block to look for. ``signature``, when given, is the

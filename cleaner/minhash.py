@@ -3,8 +3,10 @@
 A text is compared as the set of its character ``shingle_chars``-grams after
 white space is removed (as ``cleaner.dedup.shingle_set`` does); a text shorter
 than that is one shingle, an empty text has none. No Python object is made per
-shingle: each batch of texts becomes one ``uint32`` array of code points and
-every step below is a numpy operation over whole arrays.
+shingle: each batch of texts becomes one ``uint32`` array of code points, and
+steps 1 to 3 below run in one C loop per piece (``cleaner._kernels``), or as
+numpy operations over whole arrays where the C module was not built; both give
+the same values, bit for bit.
 
 Hash family (all arithmetic wraps modulo the word size):
 

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cleaner import clean_text
-from cleaner.boilerplate import corpus_candidate, edge_zone, line_key
+from cleaner.clean.boilerplate.strip import corpus_candidate, edge_zone, line_key
+from cleaner.clean.normalize import normalize_text
 from cleaner.data import CleanConfig, CleanedText
-from cleaner.normalize import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "tests" / "fixtures" / "provincial_labels"

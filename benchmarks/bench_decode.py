@@ -15,7 +15,7 @@ from pathlib import Path
 
 import chardet
 
-from cleaner.decode import decode_bytes
+from cleaner.read.decode import decode_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

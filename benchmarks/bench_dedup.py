@@ -11,7 +11,7 @@ shingle measured in the same run. Slow baselines run on a sample (the first
 documents in sorted order: about ``--sample-mb`` for the per-shingle loop, four
 times that for the other datasketch and rensa rows), which the table states. Every
 signature method includes shingling (character 5-grams, white space removed, as
-``cleaner.dedup``), 128 permutations, seed 1. Two processes: a ``multiprocessing``
+``cleaner.dedup.near``), 128 permutations, seed 1. Two processes: a ``multiprocessing``
 pool started before the clock, texts sent in at least 8 chunks of at most 500
 documents and signatures sent back (that transfer is timed). rensa is measured
 when it can be imported (it is not a dependency: install it elsewhere and put it
@@ -32,8 +32,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from cleaner.dedup import jaccard, shingle_set
-from cleaner.lsh import (
+from cleaner.dedup.lsh import (
     Banding,
     ExactJaccard,
     choose_banding,
@@ -41,7 +40,8 @@ from cleaner.lsh import (
     find_clusters,
     pairwise,
 )
-from cleaner.minhash import signatures
+from cleaner.dedup.minhash import signatures
+from cleaner.dedup.shingles import jaccard, shingle_set
 
 NUM_PERM, SHINGLE_CHARS, SEED, THRESHOLD = 128, 5, 1, 0.8
 CHUNK_DOCS = 500
@@ -110,7 +110,7 @@ METHODS: dict[str, Callable[[Sequence[str]], np.ndarray]] = {
     "datasketch update_batch per document": datasketch_update_batch,
     "datasketch MinHash.bulk": datasketch_bulk,
     "rensa RMinHash per document": rensa_per_document,
-    "cleaner.minhash.signatures (numpy)": numpy_signatures,
+    "cleaner.dedup.minhash.signatures (numpy)": numpy_signatures,
 }
 
 
@@ -164,7 +164,7 @@ def bench_signatures(
         "datasketch update_batch per document": sample_mb * 4,
         "datasketch MinHash.bulk": sample_mb * 4,
         "rensa RMinHash per document": sample_mb * 4,
-        "cleaner.minhash.signatures (numpy)": None,
+        "cleaner.dedup.minhash.signatures (numpy)": None,
     }
     if not _has_rensa():
         del plan["rensa RMinHash per document"]
@@ -203,7 +203,7 @@ def _has_rensa() -> bool:
 
 def check_same_signatures(texts: list[str], pool: multiprocessing.pool.Pool) -> bool:
     """Tell whether 2 processes give the same signatures as one (they must)."""
-    chunks = _chunks("cleaner.minhash.signatures (numpy)", texts)
+    chunks = _chunks("cleaner.dedup.minhash.signatures (numpy)", texts)
     return bool(
         np.array_equal(np.concatenate(pool.map(_run_chunk, chunks)), numpy_signatures(texts))
     )
@@ -280,9 +280,9 @@ def bench_clusters(
     chosen = choose_banding(THRESHOLD, NUM_PERM)
     shape = f"{chosen.bands}x{chosen.rows}"
     runs = [
-        (f"cleaner.lsh.find_clusters ({shape}, estimate)", lambda: find_clusters(sigs, THRESHOLD)),
+        (f"cleaner.dedup.lsh.find_clusters ({shape}, estimate)", lambda: find_clusters(sigs, THRESHOLD)),
         (
-            f"cleaner.lsh.find_clusters ({shape}, exact Jaccard for estimates in [0.65, 0.95))",
+            f"cleaner.dedup.lsh.find_clusters ({shape}, exact Jaccard for estimates in [0.65, 0.95))",
             lambda: find_clusters(sigs, THRESHOLD, exact_jaccard=exact_callback(texts)),
         ),
         (f"datasketch MinHashLSH ({shape}, estimate)", lambda: datasketch_clusters(sigs, chosen)),

@@ -7,12 +7,12 @@ Ground truth (read from ../shared/corpora, see each PROVENANCE.md):
   - magic-html-bench: the Chinese pages (``lang_guess == zh`` in page_index.tsv, 53
     articles + 22 forum threads), human-annotated main text.
 
-Every page is decoded with ``cleaner.html.decode_html`` (``decode_bytes``, what
+Every page is decoded with ``cleaner.read.html.decode_html`` (``decode_bytes``, what
 ``clean`` does for text, with the declared charset beating a weak chardet guess)
 and the CleanEval ``<text ...>`` wrapper is taken off for every system alike.
 Systems, all in the same run on the same decoded pages:
   - trafilatura: ``trafilatura.extract(html, url=url)`` with its defaults;
-  - extract: ``cleaner.html.extract_main_text`` alone (our trafilatura settings);
+  - extract: ``cleaner.read.html.extract_main_text`` alone (our trafilatura settings);
   - ours: ``extract_main_text`` then ``cleaner.clean_text`` (normalization,
     boilerplate, repeated blocks), each page on its own;
   - ours+corpus: the same with the corpus-frequent line pass over the set, as
@@ -51,16 +51,16 @@ from pathlib import Path
 import trafilatura
 
 from cleaner import CleanConfig, clean_text
-from cleaner.boilerplate import corpus_candidate, edge_zone, line_key
+from cleaner.clean.boilerplate.strip import corpus_candidate, edge_zone, line_key
+from cleaner.clean.normalize import normalize_text
 from cleaner.data import CleanedText
-from cleaner.html import (
+from cleaner.read.html import (
     ExtractedPage,
     decode_html,
     extract_main_text,
     html_to_text,
     unwrap_cleaneval,
 )
-from cleaner.normalize import normalize_text
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"

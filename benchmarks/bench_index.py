@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash
 
-from cleaner.index import IndexParams, IndexRecord, MinHashIndex, open_index
+from cleaner.dedup.index.store import IndexParams, IndexRecord, MinHashIndex, open_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -25,14 +25,15 @@ from pathlib import Path
 
 from datasketch import MinHash
 
-from cleaner._workers import edge_keys
-from cleaner.boilerplate import strip_boilerplate
+from cleaner.clean.blocks import find_duplicate_blocks
+from cleaner.clean.boilerplate.strip import strip_boilerplate
+from cleaner.clean.document import clean_text
+from cleaner.clean.normalize import normalize_text
 from cleaner.data import CleanConfig, RawFile
-from cleaner.decode import decode_file
-from cleaner.dedup import find_duplicate_blocks, find_near_duplicates, paragraph_signatures
-from cleaner.document import clean_text
-from cleaner.minhash import compact_text
-from cleaner.normalize import normalize_text
+from cleaner.dedup.minhash import compact_text
+from cleaner.dedup.near import find_near_duplicates, paragraph_signatures
+from cleaner.engine.workers import edge_keys
+from cleaner.read.decode import decode_file
 
 CONFIG = CleanConfig()
 

@@ -18,7 +18,7 @@ in [0.85, 0.95). ``--near-misses`` copies (default dups / 4) are edited down to
 or add sentences, swap paragraphs and move line breaks; each edit is kept only
 if the similarity stays at or above the target. The similarity is the exact
 Jaccard of the character 5-gram sets of the texts without white space, the
-definition of ``cleaner.dedup``, computed here independently so the truth does
+definition of ``cleaner.dedup.shingles``, computed here independently so the truth does
 not depend on the code under test.
 
 Writes OUT_DIR/docs/NNN/NNNNNN.txt (1000 files per folder, documents shuffled)
@@ -51,7 +51,7 @@ SENTENCE_END_RE = re.compile("(?<=[\u3002\uff01\uff1f\uff1b!?;])")  # after ã€‚ï
 
 
 def _shingles(text: str) -> set[str]:
-    """The character 5-grams of a text without white space (as cleaner.dedup.shingle_set)."""
+    """The character 5-grams of a text without white space (as cleaner.dedup.shingles.shingle_set)."""
     compact = "".join(text.split())
     if len(compact) <= SHINGLE_CHARS:
         return {compact} if compact else set()

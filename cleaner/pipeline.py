@@ -22,8 +22,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ._parallel import Alongside, default_jobs
-from ._workers import RunState, is_html
+from .clean.document import clean_text as clean_text
 from .data import (
     CleanConfig,
     CleanReport,
@@ -31,17 +30,25 @@ from .data import (
     FileReport,
     IndexDuplicate,
 )
-from .document import clean_text as clean_text
-from .engine import ENGINES, RAY_INSTALL_HINT, Engine, LocalEngine, Progress
+from .dedup.index.incremental import add_to_index, deduplicate_with_index
+from .engine.frequent import count_frequent_lines, settle_speculation
+from .engine.local import ENGINES, RAY_INSTALL_HINT, Engine, LocalEngine, Progress
+from .engine.parallel import Alongside, default_jobs
+from .engine.workers import RunState, is_html
 from .errors import OutputError, UsageProblem
-from .frequent import count_frequent_lines, settle_speculation
-from .html import INSTALL_HINT, extraction_available
-from .incremental import add_to_index, deduplicate_with_index
-from .place import finish_jsonl_writing, finish_placing, place_outputs
-from .read import printable_path, scan_files
-from .report_files import Rendered, render_reports, texts_shown, write_reports
-from .report_html import REPORT_HTML
-from .resume import (
+from .read.files import printable_path, scan_files
+from .read.html import INSTALL_HINT, extraction_available
+from .report.files import Rendered, render_reports, texts_shown, write_reports
+from .report.html.page import REPORT_HTML
+from .write.files import (
+    CORPUS_JSONL,
+    REPORT_JSON,
+    REPORT_MARKDOWN,
+    WORK_DIR,
+    clear_stale_temporaries,
+)
+from .write.place import finish_jsonl_writing, finish_placing, place_outputs
+from .write.resume import (
     Entry,
     frequent_key,
     input_stamp,
@@ -50,14 +57,7 @@ from .resume import (
     reusable,
     save_manifest,
 )
-from .staging import WHOLE_FILE, Location, batch_path, staged_location
-from .write import (
-    CORPUS_JSONL,
-    REPORT_JSON,
-    REPORT_MARKDOWN,
-    WORK_DIR,
-    clear_stale_temporaries,
-)
+from .write.staging import WHOLE_FILE, Location, batch_path, staged_location
 
 # Objects allocated before a young collection, and collections before the next
 # older one (Python's defaults: 700, 10, 10); see rare_collections.
@@ -191,7 +191,7 @@ def _start_engine(
         option = "--resume" if resume else "--index"
         raise UsageProblem(f"{option} runs on the local engine only; drop it or --engine ray")
     try:
-        from .engine_ray import start_ray_engine  # only runs that ask for Ray import it
+        from .engine.ray.engine import start_ray_engine  # only runs that ask for Ray import it
     except ImportError as error:
         raise UsageProblem(RAY_INSTALL_HINT) from error
     return start_ray_engine(ray_address, jobs, progress)

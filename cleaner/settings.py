@@ -2,7 +2,7 @@ r"""Settings files: the options of ``clean`` as TOML keys, checked, merged and p
 
 A settings file holds the long option names of ``clean IN OUT`` as keys
 (``threshold = 0.85``, ``corpus-min-docs = 0``, ``block-dedup = false``) and the
-user's boilerplate rules as ``[[rules]]`` tables (see ``user_rules.py``), either
+user's boilerplate rules as ``[[rules]]`` tables (see ``clean/boilerplate/user_rules.py``), either
 at the top level of its own file (``clean --config FILE``) or in a
 ``[tool.cleaner]`` table of ``pyproject.toml``. A flag given on the command line
 beats the file, and the file beats the built-in default.
@@ -36,9 +36,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - tomllib is in the standard library from 3.11
     import tomli as tomllib
 
+from .clean.boilerplate.user_rules import parse_rules
 from .config import LineRule
 from .errors import UsageProblem
-from .user_rules import parse_rules
 
 PYPROJECT = "pyproject.toml"
 HEADER = (

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cleaner._parallel import Alongside
+from cleaner.engine.parallel import Alongside
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux only")
 
@@ -45,7 +45,7 @@ def test_stop_kills_a_child_that_still_runs():
 def test_glibc_is_told_to_keep_freed_memory():
     import platform
 
-    from cleaner._parallel import keep_freed_memory
+    from cleaner.engine.parallel import keep_freed_memory
 
     if platform.libc_ver()[0] != "glibc":
         pytest.skip("mallopt is glibc's")

@@ -24,8 +24,8 @@ def test_benchmark_imports(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_bench_dedup_exact_callback_fits_find_clusters(monkeypatch: pytest.MonkeyPatch) -> None:
     """The exact check the dedup benchmark times goes through lsh.find_clusters."""
-    from cleaner.lsh import find_clusters
-    from cleaner.minhash import signatures
+    from cleaner.dedup.lsh import find_clusters
+    from cleaner.dedup.minhash import signatures
 
     path = next(path for path in BENCHMARKS if path.name == "bench_dedup.py")
     spec = importlib.util.spec_from_file_location(path.stem, path)

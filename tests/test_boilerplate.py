@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.boilerplate import line_key, strip_boilerplate
+from cleaner.clean.boilerplate.metadata import iso_date
+from cleaner.clean.boilerplate.strip import line_key, strip_boilerplate
 from cleaner.data import BoilerplateConfig
-from cleaner.metadata import iso_date
 
 C = "\uff1a"  # full-width colon, as the normalizer writes it after Chinese
 SENTENCE = "\u5168\u5e02\u53c2\u4fdd\u4eba\u6570\u8fbe\u5230714.9\u4e07\u4eba\u3002"  # 全市参保人数达到714.9万人。

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner import clean_text
-from cleaner.boilerplate import strip_boilerplate
+from cleaner.clean.boilerplate.strip import strip_boilerplate
 
 SENTENCE = "\u5168\u5e02\u53c2\u4fdd\u4eba\u6570\u8fbe\u5230714.9\u4e07\u4eba\u3002"  # 全市参保人数达到714.9万人。
 

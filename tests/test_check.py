@@ -14,9 +14,9 @@ from conftest import CLEANED, ROOT, SEEDS
 from test_report import duplicate_corpus
 
 from cleaner import CleanConfig
-from cleaner.annotations import Finding, Region, github_annotation
-from cleaner.check import Limits, StaleFile, apply_limits, check_corpus, compare_trees
 from cleaner.cli import cli
+from cleaner.report.annotations import Finding, Region, github_annotation
+from cleaner.report.check import Limits, StaleFile, apply_limits, check_corpus, compare_trees
 
 SEED_004 = "004_4d4430e8f8b321f2.txt"
 SEED_002 = "002_2d50634ac7c8fda5.txt"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, seed_path
 
-import cleaner.read
+import cleaner.read.files
 from cleaner.cli import cli
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -123,14 +123,14 @@ def test_unreadable_file(runner, tmp_path, monkeypatch):
     locked.chmod(0)
     if os.access(locked, os.R_OK):
         # Root reads mode-000 files: make the read fail the way it does for users.
-        real_read_bytes = cleaner.read.read_bytes
+        real_read_bytes = cleaner.read.files.read_bytes
 
         def read_bytes(path: str) -> bytes:
             if os.path.basename(path) == "locked.txt":
                 raise PermissionError(13, "Permission denied", path)
             return real_read_bytes(path)
 
-        monkeypatch.setattr(cleaner.read, "read_bytes", read_bytes)
+        monkeypatch.setattr(cleaner.read.files, "read_bytes", read_bytes)
     try:
         result = runner.invoke(cli, [str(source), str(tmp_path / "out")])
     finally:

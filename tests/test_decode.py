@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.data import Decoding, Document, FileFailure, RawFile
-from cleaner.decode import decode_bytes, decode_file
+from cleaner.read.decode import decode_bytes, decode_file
 
 SEEDS_DIR = Path(__file__).parent.parent / "seeds"
 SEED_PATHS = sorted(SEEDS_DIR.glob("*.txt"))

@@ -9,18 +9,16 @@ from conftest import SEEDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.clean.blocks import documents_sharing_bands, find_duplicate_blocks
 from cleaner.data import DedupConfig, Line
-from cleaner.dedup import (
+from cleaner.dedup.lsh import pairwise
+from cleaner.dedup.near import (
     differ_only_in_numbers,
-    documents_sharing_bands,
-    find_duplicate_blocks,
     find_near_duplicates,
-    jaccard,
     paragraph_signatures,
-    shingle_set,
     signature,
 )
-from cleaner.lsh import pairwise
+from cleaner.dedup.shingles import jaccard, shingle_set
 
 CONFIG = DedupConfig()
 
@@ -237,8 +235,8 @@ def test_batch_document_signatures_equal_one_document_at_a_time():
     """The batch's minima are document_signature of each document's rows, empty ones None."""
     import numpy as np
 
-    from cleaner.dedup import batch_document_signatures, document_signature
-    from cleaner.minhash import EMPTY_VALUE
+    from cleaner.dedup.minhash import EMPTY_VALUE
+    from cleaner.dedup.near import batch_document_signatures, document_signature
 
     rng = np.random.default_rng(7)
     for _ in range(50):

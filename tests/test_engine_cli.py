@@ -16,7 +16,7 @@ SEEDS = str(Path(__file__).parent.parent / "seeds")
 def test_engine_ray_without_the_extra_says_how_to_install_it(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "cleaner.engine_ray", None)  # as if Ray were missing
+    monkeypatch.setitem(sys.modules, "cleaner.engine.ray.engine", None)  # as if Ray were missing
     result = runner.invoke(cli, [SEEDS, str(tmp_path / "out"), "--engine", "ray"])
     assert result.exit_code == 2
     assert "pip install 'cleaner[ray]'" in result.output

@@ -6,8 +6,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.dedup import document_shingles, jaccard
-from cleaner.exact import pair_similarities, shingle_codes
+from cleaner.dedup.exact import pair_similarities, shingle_codes
+from cleaner.dedup.shingles import document_shingles, jaccard
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

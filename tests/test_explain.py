@@ -12,11 +12,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cleaner import CleanConfig, clean_text
+from cleaner.clean.explain import align, diff_pieces, explain_text
+from cleaner.clean.normalize import normalize_line
 from cleaner.cli import cli
-from cleaner.cli_explain import render_explanation
+from cleaner.cli.explain import render_explanation
 from cleaner.data import NormalizeConfig
-from cleaner.explain import align, diff_pieces, explain_text
-from cleaner.normalize import normalize_line
 
 SEED_PREFIXES = ("000", "001", "002", "003", "004")
 ANSI = "\x1b["

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from cleaner import frequent
 from cleaner.data import CleanConfig
-from cleaner.engine import LocalEngine
+from cleaner.engine import frequent
+from cleaner.engine.local import LocalEngine
 from cleaner.pipeline import clean_corpus
 
 RARE_LINE = "\u5e02\u653f\u52a1\u670d\u52a1\u4e2d\u5fc3\u5b89\u6392"  # 市政务服务中心安排

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner import CleanConfig, clean_text
-from cleaner.boilerplate import strip_boilerplate
+from cleaner.clean.boilerplate.strip import strip_boilerplate
+from cleaner.clean.normalize import extract_numbers, normalize_text
 from cleaner.data import BoilerplateConfig
-from cleaner.normalize import extract_numbers, normalize_text
 
 HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 C = "\uff1a"

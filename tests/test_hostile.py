@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import seed_path
 
-import cleaner.read
+import cleaner.read.files
 from cleaner import CleanConfig, clean_corpus
 from cleaner.cli import cli
 
@@ -69,14 +69,14 @@ def test_deep_tree(tmp_path):
 def test_file_that_vanishes_during_the_run(tmp_path, monkeypatch):
     source = corpus(tmp_path)
     shutil.copy(seed_path("000"), source / "gone.txt")
-    real = cleaner.read.read_bytes
+    real = cleaner.read.files.read_bytes
 
     def read_bytes(path: str) -> bytes:
         if os.path.basename(path) == "gone.txt":
             raise FileNotFoundError(errno.ENOENT, "No such file or directory", path)
         return real(path)
 
-    monkeypatch.setattr(cleaner.read, "read_bytes", read_bytes)
+    monkeypatch.setattr(cleaner.read.files, "read_bytes", read_bytes)
     report = clean_corpus(source, tmp_path / "out", jobs=1)
     assert [(f.rel_path, f.reason) for f in report.failures] == [
         ("gone.txt", "cannot read: file not found (removed after the file list was made?)")
@@ -87,7 +87,7 @@ def test_file_that_vanishes_during_the_run(tmp_path, monkeypatch):
 def test_full_disk_fails_the_file_not_the_run(tmp_path, monkeypatch):
     source = corpus(tmp_path)
     shutil.copy(seed_path("000"), source / "big.txt")
-    import cleaner._workers as pipeline
+    import cleaner.engine.workers as pipeline
 
     real = pipeline.stage_texts
 
@@ -234,7 +234,7 @@ def test_ten_thousand_tiny_files(tmp_path):
 
 
 def test_output_tree_deeper_than_the_recursion_limit(tmp_path):
-    from cleaner.write import make_folders
+    from cleaner.write.files import make_folders
 
     deep = tmp_path / "out"
     for _ in range(1200):

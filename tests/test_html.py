@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from cleaner import CleanerError, clean_text
-from cleaner.decode import decode_bytes
-from cleaner.html import (
+from cleaner.read.decode import decode_bytes
+from cleaner.read.html import (
     declared_charset,
     decode_html,
     extract_main_text,

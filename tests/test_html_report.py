@@ -17,9 +17,10 @@ import pytest
 from conftest import SEEDS
 from test_report import duplicate_corpus
 
-from cleaner import CleanConfig, DedupConfig, clean_corpus, report_html
-from cleaner.report import render_html
-from cleaner.report_texts import chain_texts, directory_texts, source_texts
+from cleaner import CleanConfig, DedupConfig, clean_corpus
+from cleaner.report.html import page as report_html
+from cleaner.report.render import render_html
+from cleaner.report.texts import chain_texts, directory_texts, source_texts
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 BROWSER_FLAGS = (

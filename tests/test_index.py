@@ -21,8 +21,7 @@ import pytest
 from conftest import SEEDS
 from datasketch import MinHash
 
-from cleaner.errors import CleanerError
-from cleaner.index import (
+from cleaner.dedup.index.store import (
     IndexConflict,
     IndexMismatch,
     IndexParams,
@@ -34,6 +33,7 @@ from cleaner.index import (
     deduplicate_batch,
     open_index,
 )
+from cleaner.errors import CleanerError
 
 PARAMS = IndexParams(
     num_perm=128, bands=9, rows=13, shingle_chars=5, seed=1, hash_scheme="affine32", threshold=0.8
@@ -304,7 +304,7 @@ def test_an_exception_in_the_middle_of_add_many_leaves_the_index_unchanged(locat
 KILLED_WRITER = """
 import sys
 import numpy as np
-from cleaner.index import IndexParams, IndexRecord, open_index
+from cleaner.dedup.index.store import IndexParams, IndexRecord, open_index
 
 params = IndexParams(128, 9, 13, 5, 1, "affine32", 0.8)
 rng = np.random.default_rng(0)

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
 
-from cleaner.dedup import jaccard, shingle_set
-from cleaner.lsh import (
+from cleaner.dedup.lsh import (
     Banding,
     band_keys,
     candidate_pairs,
@@ -21,7 +20,8 @@ from cleaner.lsh import (
     find_duplicate_pairs,
     pairwise,
 )
-from cleaner.minhash import EMPTY_VALUE, signatures
+from cleaner.dedup.minhash import EMPTY_VALUE, signatures
+from cleaner.dedup.shingles import jaccard, shingle_set
 
 ROOT = Path(__file__).resolve().parent.parent
 GOV_REPORTS = ROOT.parent / "shared" / "corpora" / "cn-gov-reports"
@@ -297,7 +297,7 @@ def test_clusters_do_not_depend_on_input_order(corpus):
 
 
 def test_unique_pairs_equal_numpys_unique_rows():
-    from cleaner.lsh import unique_pairs
+    from cleaner.dedup.lsh import unique_pairs
 
     rng = np.random.default_rng(5)
     for size, high in [(0, 1), (1, 1), (500, 10), (20_000, 3_000)]:
@@ -307,7 +307,7 @@ def test_unique_pairs_equal_numpys_unique_rows():
 
 @pytest.mark.parametrize("width", [128, 7])
 def test_identical_signatures_grouped_by_fingerprint_as_by_bytes(width, monkeypatch):
-    from cleaner import _identical
+    from cleaner.dedup import identical as _identical
 
     rng = np.random.default_rng(width)
     signatures_ = rng.integers(0, 1 << 32, (3_000, width), dtype=np.uint32)

@@ -10,9 +10,8 @@ import pytest
 from datasketch import MinHash
 from datasketch.hashfunc import sha1_hash32
 
-from cleaner import minhash
-from cleaner.dedup import jaccard, shingle_set
-from cleaner.minhash import (
+from cleaner.dedup import minhash
+from cleaner.dedup.minhash import (
     EMPTY_VALUE,
     datasketch_compatible_signature,
     estimate_jaccard,
@@ -21,6 +20,7 @@ from cleaner.minhash import (
     signature,
     signatures,
 )
+from cleaner.dedup.shingles import jaccard, shingle_set
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -209,8 +209,8 @@ def test_memory_is_bounded_by_the_batch_not_the_text():
     assert peak < 2 * len(text.encode("utf-16-le")) + 32_000_000
 
 
-# The compiled inner loop (cleaner/_kernels.c) must give numpy's minima bit for bit.
-needs_kernel = pytest.mark.skipif(minhash._kernels is None, reason="cleaner._kernels not built")
+# The compiled inner loop (cleaner/dedup/_kernels.c) must give numpy's minima bit for bit.
+needs_kernel = pytest.mark.skipif(minhash._kernels is None, reason="cleaner.dedup._kernels not built")
 
 
 @needs_kernel

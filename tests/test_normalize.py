@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from cleaner.data import NormalizeConfig
-from cleaner.normalize import (
+from cleaner.clean.normalize import (
     RULE_NAMES,
     extract_numbers,
     normalize_line,
     normalize_text,
 )
+from cleaner.data import NormalizeConfig
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 

@@ -196,9 +196,9 @@ def test_html_without_the_extra_is_a_usage_error(tmp_path, monkeypatch):
 
 def test_edge_keys_are_those_of_the_normalized_text():
     """Pass 1 normalizes only what it must, and finds the keys a full normalization gives."""
-    from cleaner._edges import edge_keys, zone_keys
-    from cleaner.boilerplate import corpus_candidate, edge_zone, line_key
-    from cleaner.normalize import normalize_text
+    from cleaner.clean.boilerplate.edges import edge_keys, zone_keys
+    from cleaner.clean.boilerplate.strip import corpus_candidate, edge_zone, line_key
+    from cleaner.clean.normalize import normalize_text
 
     config = CleanConfig()
     texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
@@ -271,7 +271,7 @@ def _html_site(root, pages: int):
 def test_each_html_page_is_extracted_once(tmp_path, monkeypatch):
     """Pass 1 keeps its extractions for pass 2, and the output is what extracting twice gave."""
     pytest.importorskip("trafilatura", reason="HTML input needs the html extra")
-    import cleaner._workers as workers
+    import cleaner.engine.workers as workers
 
     source = _html_site(tmp_path, 6)
     config = CleanConfig(glob="**/*.html", dedup=DedupConfig(documents=False))
@@ -291,9 +291,9 @@ def test_each_html_page_is_extracted_once(tmp_path, monkeypatch):
 
 
 def test_a_damaged_kept_page_is_extracted_again(tmp_path):
-    from cleaner._page_store import load_page, page_path, store_page
     from cleaner.data import Decoding, Document
-    from cleaner.html import ExtractedPage
+    from cleaner.read.html import ExtractedPage
+    from cleaner.read.page_store import load_page, page_path, store_page
 
     work = str(tmp_path)
     text = "\u6807\u9898\n\u6b63\u6587\udc80\u3002"  # a lone surrogate survives the trip

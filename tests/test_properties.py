@@ -7,8 +7,8 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner.clean.normalize import extract_numbers, normalize_line, normalize_text
 from cleaner.data import NormalizeConfig
-from cleaner.normalize import extract_numbers, normalize_line, normalize_text
 
 CONFIGS = [
     NormalizeConfig(punctuation=punctuation, cjk_spacing=spacing)
@@ -95,7 +95,7 @@ def test_lines_are_independent(lines: list[str]) -> None:
 @given(st.one_of(cjk_text, st.text()), configs)
 def test_fast_path_changes_nothing_the_rules_would_change(text, config):
     """Lines skipped by the trigger check come out of the full rule chain unchanged."""
-    import cleaner.normalize as normalize
+    import cleaner.clean.normalize as normalize
 
     for line in text.split("\n"):
         if not normalize.TRIGGER_RES[config.punctuation].search(line):
@@ -115,7 +115,7 @@ def test_only_trigger_characters_can_go(line, config):
     A raw line with more such characters than a template line may have is
     skipped by pass 1 without being normalized (``_edges.edge_keys``).
     """
-    from cleaner._edges import MAY_CHANGE_RE
+    from cleaner.clean.boilerplate.edges import MAY_CHANGE_RE
 
     line = line.replace("\n", "")
     assert len(normalize_line(line, config)) >= len(MAY_CHANGE_RE.sub("", line))
@@ -152,8 +152,8 @@ JSON_TEXT = st.text(
 @given(text=JSON_TEXT, doc_id=JSON_TEXT, title=st.none() | JSON_TEXT, confidence=st.floats(0, 1))
 def test_jsonl_lines_from_bytes_equal_jsons(text, doc_id, title, confidence):
     from cleaner.data import Decoding, FileReport, Metadata
-    from cleaner.place import jsonl_bytes, jsonl_record
-    from cleaner.write import jsonl_line
+    from cleaner.write.files import jsonl_line
+    from cleaner.write.place import jsonl_bytes, jsonl_record
 
     file = FileReport(
         doc_id,

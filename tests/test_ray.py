@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from cleaner.data import CleanConfig, DedupConfig
-from cleaner.lsh import connected_roots
+from cleaner.dedup.lsh import connected_roots
 from cleaner.pipeline import clean_corpus
 
 pytest.importorskip("ray", reason="Ray is not installed: pip install -e '.[ray]' to run these")
@@ -26,7 +26,7 @@ pytest.importorskip("pyarrow", reason="Ray Data is not installed: pip install -e
 import pyarrow as pa  # noqa: E402 - only once Ray is known to be there
 import ray  # noqa: E402
 
-from cleaner import _ray_graph  # noqa: E402
+from cleaner.engine.ray import graph as _ray_graph  # noqa: E402
 
 # Ray's own internals warn about their deprecated settings; that is not ours to fix.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

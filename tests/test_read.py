@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import cleaner.read
+import cleaner.read.files
 from cleaner.data import FileFailure, RawFile
 from cleaner.errors import UsageProblem
-from cleaner.read import (
+from cleaner.read.files import (
     BROKEN,
     INTO_OUTPUT,
     LOOP,
@@ -200,14 +200,14 @@ def test_unreadable_file_becomes_failure(tree: Path) -> None:
 
 def test_permission_error_becomes_failure(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The same path as above without depending on who runs the tests.
-    real_read_bytes = cleaner.read.read_bytes
+    real_read_bytes = cleaner.read.files.read_bytes
 
     def read_bytes(path: str) -> bytes:
         if os.path.basename(path) == "a.txt":
             raise PermissionError(13, "Permission denied", path)
         return real_read_bytes(path)
 
-    monkeypatch.setattr(cleaner.read, "read_bytes", read_bytes)
+    monkeypatch.setattr(cleaner.read.files, "read_bytes", read_bytes)
     items = list(iter_raw_files(tree, ["a.txt", "b.txt"]))
     assert items[0] == FileFailure("a.txt", "cannot read: permission denied")
     assert isinstance(items[1], RawFile)
@@ -233,7 +233,7 @@ def test_other_os_error(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def read_bytes(path: str) -> bytes:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(cleaner.read, "read_bytes", read_bytes)
+    monkeypatch.setattr(cleaner.read.files, "read_bytes", read_bytes)
     (item,) = iter_raw_files(tree, ["a.txt"])
     assert isinstance(item, FileFailure)
     assert item.reason == "cannot read: " + os.strerror(5).lower()

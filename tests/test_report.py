@@ -12,8 +12,14 @@ import pytest
 from conftest import SEEDS, seed_path
 
 from cleaner import CleanConfig, DedupConfig, clean_corpus
-from cleaner.report import REPORT_SCHEMA, load_schema, render_json, render_markdown, render_summary
-from cleaner.report_markdown import MARKDOWN_MAX_ROWS, render_markdown_data
+from cleaner.report.markdown import MARKDOWN_MAX_ROWS, render_markdown_data
+from cleaner.report.render import (
+    REPORT_SCHEMA,
+    load_schema,
+    render_json,
+    render_markdown,
+    render_summary,
+)
 
 jsonschema = pytest.importorskip("jsonschema")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import CLEANED, SEEDS, seed_output, seed_path
 
 from cleaner import CleanConfig, clean_corpus
-from cleaner.normalize import extract_numbers, normalize_line, normalize_text
+from cleaner.clean.normalize import extract_numbers, normalize_line, normalize_text
 
 HOHHOT_TITLE = "\u547c\u548c\u6d69\u7279\u5e02\u533b\u7597\u4fdd\u969c\u5c402022\u5e74\u533b\u4fdd\u60e0\u6c11\u5927\u4e8b\u8bb0"
 

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, SEEDS, seed_path
 
 from cleaner.cli import cli
-from cleaner.cli_options import CONFIG_OPTIONS, SETTINGS
+from cleaner.cli.options import CONFIG_OPTIONS, SETTINGS
 from cleaner.errors import UsageProblem
 from cleaner.settings import Setting, check_value, parse_settings, render_settings, render_value
 

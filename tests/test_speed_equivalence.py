@@ -15,20 +15,25 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner import _line_classes as LC
-from cleaner import _rules as R
-from cleaner import _widen as W
-from cleaner.boilerplate import line_positions
-from cleaner.data import BoilerplateConfig, Line
-from cleaner.document import count_lines
-from cleaner.normalize import (
+from cleaner.clean import widen as W
+from cleaner.clean.boilerplate import lines as LC
+from cleaner.clean.boilerplate import rules as R
+from cleaner.clean.boilerplate.strip import line_positions
+from cleaner.clean.document import count_lines
+from cleaner.clean.normalize import (
     CJK_PUNCT,
     DIGIT_CJK_SPACE_RE,
     LATIN_AFTER_CJK_RE,
     PUNCT_SPACE_RE,
     SPACING_CJK,
 )
-from cleaner.quality import AMOUNT_WORDS, MISSING_FIGURE_RE, _missing_figures, find_quality_warnings
+from cleaner.clean.quality import (
+    AMOUNT_WORDS,
+    MISSING_FIGURE_RE,
+    _missing_figures,
+    find_quality_warnings,
+)
+from cleaner.data import BoilerplateConfig, Line
 
 try:  # the parser of ``re``, to read the shape of a pattern
     from re import _parser as sre_parse  # type: ignore[attr-defined]  # Python 3.11+

@@ -6,11 +6,11 @@ import sys
 
 import pytest
 
-from cleaner.boilerplate import strip_boilerplate
+from cleaner.clean.boilerplate.strip import strip_boilerplate
+from cleaner.clean.boilerplate.user_rules import parse_rules, render_rules
 from cleaner.cli import cli
 from cleaner.config import BoilerplateConfig, LineRule
 from cleaner.errors import UsageProblem
-from cleaner.user_rules import parse_rules, render_rules
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -1,0 +1,1 @@
+"""Clean one document: normalize, strip boilerplate, drop repeated blocks (pure)."""

@@ -1,0 +1,1 @@
+"""Strip web boilerplate line by line, keeping the values of metadata lines."""

@@ -1,0 +1,201 @@
+"""The options of ``clean run`` and ``clean check``, and the configuration they build.
+
+One table (``CONFIG_OPTIONS``) defines every option that shapes the result: the
+command line, the settings file (``--config``, ``[tool.cleaner]``) and
+``--print-config`` are all read from it, so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from ..data import (
+    CJK_SPACING_CHOICES,
+    FORMAT_CHOICES,
+    KEEP_CHOICES,
+    PUNCTUATION_CHOICES,
+    BoilerplateConfig,
+    CleanConfig,
+    DedupConfig,
+    NormalizeConfig,
+)
+from ..engine.parallel import default_jobs
+from ..settings import settings_from_options as _settings_from_options
+from .settings import settings_file_options
+from .settings import settled_config as _settled_config
+
+# (flags, keyword arguments) of every option that shapes the result.
+CONFIG_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
+    (("--glob",), {"default": "**/*.txt", "help": "Which files under IN to read."}),
+    (
+        ("--format", "output_format"),
+        {
+            "type": click.Choice(FORMAT_CHOICES),
+            "default": "text",
+            "help": "text: OUT mirrors IN; jsonl: one OUT/corpus.jsonl.",
+        },
+    ),
+    (
+        ("--jsonl",),
+        {
+            "type": click.Path(dir_okay=False),
+            "help": "Also write kept documents as JSON Lines here ('-': stdout).",
+        },
+    ),
+    (
+        ("--punctuation",),
+        {
+            "type": click.Choice(PUNCTUATION_CHOICES),
+            "default": "cjk",
+            "help": "cjk: full-width next to Chinese; ascii: half-width; keep: untouched.",
+        },
+    ),
+    (
+        ("--cjk-spacing",),
+        {
+            "type": click.Choice(CJK_SPACING_CHOICES),
+            "default": "remove",
+            "help": "Drop or keep the space between Latin and Chinese ('DRG \u4ed8\u8d39').",
+        },
+    ),
+    (
+        ("--threshold",),
+        {"type": float, "default": 0.8, "help": "Jaccard similarity that makes a duplicate."},
+    ),
+    (("--shingle-size",), {"type": int, "default": 5, "help": "Characters per shingle."}),
+    (("--num-perm",), {"type": int, "default": 128, "help": "MinHash permutations."}),
+    (
+        ("--seed",),
+        {"type": int, "default": 1, "help": "MinHash seed (fixed for reproducible runs)."},
+    ),
+    (
+        ("--keep",),
+        {
+            "type": click.Choice(KEEP_CHOICES),
+            "default": "first",
+            "help": "Which document of a near-duplicate cluster is written.",
+        },
+    ),
+    (
+        ("--min-block-chars",),
+        {
+            "type": int,
+            "default": 30,
+            "help": "Shortest repeated run of paragraphs removed as a duplicated block "
+            "(a single paragraph: twice as long).",
+        },
+    ),
+    (
+        ("--corpus-min-docs",),
+        {
+            "type": int,
+            "default": 5,
+            "help": "A short edge line in this many documents is template boilerplate (0: off).",
+        },
+    ),
+    (
+        ("--index", "index_path"),
+        {
+            "metavar": "PATH",
+            "help": "Persistent MinHash index (SQLite file or redis://HOST:PORT/N): drop documents "
+            "that repeat one kept by an earlier run, add the kept ones.",
+        },
+    ),
+    (("--boilerplate/--no-boilerplate",), {"default": True, "help": "Strip web boilerplate."}),
+    (
+        ("--block-dedup/--no-block-dedup",),
+        {"default": True, "help": "Remove paragraphs repeated inside a document."},
+    ),
+    (
+        ("--doc-dedup/--no-doc-dedup",),
+        {"default": True, "help": "Drop near-duplicate documents across the corpus."},
+    ),
+    (
+        ("--numbers-matter/--no-numbers-matter",),
+        {
+            "default": True,
+            "help": "Keep documents equal except for their figures (yearly reports from one "
+            "template), reported as same-template; --no-numbers-matter drops them.",
+        },
+    ),
+    (
+        ("--follow-symlinks/--no-follow-symlinks",),
+        {
+            "default": False,
+            "help": "Follow symbolic links out of IN (each folder once); by default they are "
+            "reported and skipped.",
+        },
+    ),
+)
+
+
+# What a settings file may set: every option above, under its long name.
+SETTINGS = _settings_from_options(CONFIG_OPTIONS)
+
+
+def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add every option that shapes the result and the settings-file options.
+
+    Shared by ``run``, ``check`` and ``explain``; their callbacks turn the options
+    into a configuration with :func:`settled_config`.
+    """
+    for flags, settings in reversed(CONFIG_OPTIONS):
+        command = click.option(*flags, show_default="default" in settings, **settings)(command)
+    return settings_file_options(command)
+
+
+def run_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options of how a run is carried out (they never change the result)."""
+    command = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")(command)
+    command = click.option(
+        "--progress/--no-progress",
+        default=None,
+        help="Progress bar on stderr [default: when stderr is a terminal].",
+    )(command)
+    return click.option(
+        "-j",
+        "--jobs",
+        type=click.IntRange(min=1),
+        default=None,
+        help=f"Processes to use [default: all cores, {default_jobs()} here].",
+    )(command)
+
+
+def _make_config(options: dict[str, Any]) -> CleanConfig:
+    """Turn parsed options into a CleanConfig; raise ValueError on a bad value."""
+    return CleanConfig(
+        normalize=NormalizeConfig(
+            punctuation=options["punctuation"], cjk_spacing=options["cjk_spacing"]
+        ),
+        boilerplate=BoilerplateConfig(
+            enabled=options["boilerplate"], corpus_min_docs=options["corpus_min_docs"]
+        ),
+        dedup=DedupConfig(
+            blocks=options["block_dedup"],
+            documents=options["doc_dedup"],
+            jaccard_threshold=options["threshold"],
+            shingle_chars=options["shingle_size"],
+            num_perm=options["num_perm"],
+            seed=options["seed"],
+            keep=options["keep"],
+            min_block_chars=options["min_block_chars"],
+            numbers_matter=options["numbers_matter"],
+        ),
+        glob=options["glob"],
+        output_format=options["output_format"],
+        jsonl_path=options["jsonl"],
+        index_path=options["index_path"],
+        follow_symlinks=options["follow_symlinks"],
+    )
+
+
+def settled_config(options: dict[str, Any]) -> CleanConfig:
+    """Merge the settings file under the flags and build the configuration (or a usage error).
+
+    Pops ``--config`` and ``--print-config``; with ``--print-config`` it prints the
+    effective settings and exits 0.
+    """
+    return _settled_config(options, SETTINGS, _make_config)

@@ -1,0 +1,1 @@
+"""Near-duplicate documents: MinHash signatures, LSH, exact checks, clusters, index."""

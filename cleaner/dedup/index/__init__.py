@@ -1,0 +1,1 @@
+"""A persistent MinHash index of what earlier runs kept (SQLite or Redis)."""

@@ -1,0 +1,1 @@
+"""The Ray engine: the same stage functions on a Ray cluster (the ray extra)."""

@@ -1,0 +1,1 @@
+"""Read the input: find files, decode bytes, extract HTML pages."""

@@ -1,0 +1,1 @@
+"""Render a run's report: JSON, Markdown, HTML, terminal summary, CI annotations."""

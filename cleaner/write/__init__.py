@@ -1,0 +1,1 @@
+"""Write the kept documents into OUT: files, JSON Lines, staging, resume."""

@@ -2,8 +2,10 @@
 
 Run by hand:
     python benchmarks/label_page_dumps.py build [SLUG ...]    # write the label files
+    python benchmarks/label_page_dumps.py sheet [SLUG ...]    # compact review sheets
     python benchmarks/label_page_dumps.py review SLUG [--all]  # a dump with its labels and why
-    python benchmarks/label_page_dumps.py stats               # pages, lines, hand corrections, doubts
+    python benchmarks/label_page_dumps.py apply FILE          # hand corrections from a text file
+    python benchmarks/label_page_dumps.py stats               # automatic labels against the files
 
 ``build`` aligns each dump (benchmarks/page_dumps.py) with the page's human main
 text, labels every line ``content`` or a boilerplate class, picks the title line,
@@ -24,6 +26,7 @@ in the chain with at least half its characters matched is content.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import sys
@@ -32,8 +35,23 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
-import page_dumps as P
+
+def _page_dumps() -> ModuleType:
+    """benchmarks/page_dumps.py, wherever this file is imported from."""
+    if "page_dumps" in sys.modules:
+        return sys.modules["page_dumps"]
+    path = Path(__file__).resolve().parent / "page_dumps.py"
+    spec = importlib.util.spec_from_file_location("page_dumps", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["page_dumps"] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+P = _page_dumps()
 
 LABELS = P.LABELS
 GRAM = 4
@@ -620,20 +638,39 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def stats(pages: list[P.Page]) -> None:
+    """Compare the automatic labels with the label files: what the hand changed."""
     totals: Counter[str] = Counter()
     for page in pages:
         dump = P.dump_html(page.path().read_bytes())
         proposal = propose(page, dump)
+        record = json.loads(label_path(page).read_text(encoding="utf-8"))
+        auto = parse_line_keys(build_record(proposal, None)["boilerplate"])
+        final = parse_line_keys(record["boilerplate"])
+        lines = range(1, len(dump.lines) + 1)
+        to_boilerplate = sum(n not in auto and n in final for n in lines)
+        to_content = sum(n in auto and n not in final for n in lines)
+        classes = sum(n in auto and n in final and auto[n] != final[n] for n in lines)
+        title = record["title_line"] != (
+            proposal.title_line + 1 if proposal.title_line is not None else None
+        )
         totals["pages"] += 1
         totals["lines"] += len(dump.lines)
-        totals["doubts"] += len(proposal.doubts)
-        totals["pages with doubts"] += bool(proposal.doubts)
-        print(
-            f"{page.slug:24s} {page.kind:14s} lines {len(dump.lines):5d} content "
-            f"{len(proposal.content):4d} cover {proposal.truth_cover:6.1%} doubts "
-            f"{len(proposal.doubts):3d} title {proposal.title_line} ({proposal.title_why})"
-        )
-    print(dict(totals))
+        totals["content lines"] += len(dump.lines) - len(final)
+        totals["lines to boilerplate"] += to_boilerplate
+        totals["lines to content"] += to_content
+        totals["classes changed"] += classes
+        totals["pages with a flipped line"] += bool(to_boilerplate or to_content)
+        totals["titles changed"] += title
+        totals["pages with a hand correction"] += bool(record["hand"]) or "hand_title" in record
+        if to_boilerplate or to_content or classes or title:
+            print(
+                f"{page.slug:24s} {page.kind:14s} lines {len(dump.lines):5d} "
+                f"to boilerplate {to_boilerplate:4d} to content {to_content:4d} "
+                f"classes {classes:4d} title {'changed' if title else '-'} "
+                f"(GT covered {proposal.truth_cover:.1%})"
+            )
+    for key, value in totals.items():
+        print(f"{key}: {value}")
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ def load(name: str) -> ModuleType:
     return module
 
 
+pytest.importorskip("lxml", reason="the dumps are parsed with lxml: pip install -e '.[html]'")
 P = load("page_dumps")
 
 

@@ -14,12 +14,14 @@ from typing import Literal
 Punctuation = Literal["cjk", "ascii", "keep"]
 CjkSpacing = Literal["remove", "keep"]
 KeepPolicy = Literal["first", "longest"]
-OutputFormat = Literal["text", "jsonl"]
+OutputFormat = Literal["text", "jsonl", "parquet"]
+Compression = Literal["none", "gzip", "zstd"]
 
 PUNCTUATION_CHOICES: tuple[Punctuation, ...] = ("cjk", "ascii", "keep")
 CJK_SPACING_CHOICES: tuple[CjkSpacing, ...] = ("remove", "keep")
 KEEP_CHOICES: tuple[KeepPolicy, ...] = ("first", "longest")
-FORMAT_CHOICES: tuple[OutputFormat, ...] = ("text", "jsonl")
+FORMAT_CHOICES: tuple[OutputFormat, ...] = ("text", "jsonl", "parquet")
+COMPRESSION_CHOICES: tuple[Compression, ...] = ("none", "gzip", "zstd")
 RuleZone = Literal["line", "head", "tail", "edges"]
 ZONE_CHOICES: tuple[RuleZone, ...] = ("line", "head", "tail", "edges")
 # Class and reason names go into reports and JSON keys: lower-case words and dashes.
@@ -195,8 +197,21 @@ class CleanConfig:
 
     Attributes:
         glob: which files under the input directory are read.
-        output_format: ``text`` mirrors the input tree; ``jsonl`` writes one
-            ``corpus.jsonl`` into the output directory instead.
+        input_format: ``auto`` reads each file as its name says (``.txt`` text,
+            ``.html`` pages, ``.jsonl[.gz|.zst]``, ``.parquet``, ``.warc[.gz]``,
+            ``.wet[.gz]``); a reader's name reads every file with that reader.
+        text_key: the field of a record (JSON Lines, Parquet) that holds its text.
+        id_key: the field of a record that holds its id (``path:line`` where absent).
+        output_format: ``text`` mirrors the input tree; ``jsonl`` writes
+            ``corpus.jsonl`` and ``parquet`` ``corpus.parquet`` into the output
+            directory instead (or shards of them, see ``shard_bytes``).
+        compression: how JSON Lines output is compressed (``gzip``: ``.gz``,
+            ``zstd``: ``.zst``).
+        shard_bytes: the size a JSON Lines or Parquet shard grows to before the
+            next begins (``corpus-00000.jsonl``, ...); 0 writes one file.
+        write_dropped: also write the documents that were dropped (near-duplicates,
+            index duplicates), with the reason and the kept document's id, under
+            ``_dropped`` in the output format.
         jsonl_path: also write the kept documents as JSON Lines here.
         follow_symlinks: follow symbolic links out of the input directory (each
             directory once, loops reported); by default such links are reported
@@ -213,7 +228,13 @@ class CleanConfig:
     boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
     glob: str = "**/*.txt"
+    input_format: str = "auto"
+    text_key: str = "text"
+    id_key: str = "id"
     output_format: OutputFormat = "text"
+    compression: Compression = "none"
+    shard_bytes: int = 0
+    write_dropped: bool = False
     jsonl_path: str | None = None
     sample_bytes: int = 16384
     index_path: str | None = None
@@ -230,5 +251,16 @@ class CleanConfig:
                 "keep 'longest' cannot be used with an index: a document already "
                 "indexed by an earlier run cannot be replaced; use keep 'first'"
             )
+        if self.compression not in COMPRESSION_CHOICES:
+            raise ValueError(
+                f"compression must be one of {', '.join(COMPRESSION_CHOICES)}, "
+                f"not {self.compression!r}"
+            )
+        if self.compression != "none" and self.output_format != "jsonl":
+            raise ValueError("compression applies to JSON Lines output: add --format jsonl")
+        if self.shard_bytes < 0:
+            raise ValueError("shard_bytes must be >= 0 (0: one file)")
+        if not self.text_key or not self.id_key:
+            raise ValueError("text_key and id_key must name a field")
         if self.sample_bytes < 1024:
             raise ValueError("sample_bytes must be >= 1024 for a meaningful detection")

@@ -11,6 +11,8 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any, Literal, TypeVar
 
+import numpy as np
+
 # The configuration lives in config.py; its names stay importable from here.
 from .config import (
     CJK_SPACING_CHOICES,
@@ -89,13 +91,52 @@ class Decoding:
 
 
 @dataclass(frozen=True, slots=True)
+class ReadTask:
+    """A piece of the input a worker reads on its own: a batch of files, or part of one.
+
+    ``paths`` are POSIX paths under the input root. A file that holds one
+    document (text, HTML) is read whole, several to a task; a file of records
+    (JSON Lines, Parquet, WARC) is one task, or several for a large plain file:
+    ``start``/``stop`` are then a byte range (JSON Lines, cut at line ends; the
+    range starts at line ``first_line``) or a range of Parquet row groups.
+    """
+
+    reader: str  # a key of read.READERS
+    paths: tuple[str, ...]
+    names: tuple[str, ...] = ()  # for files of one document: the name of each under OUT
+    number: int = 0  # the task's place in the run: names what it stages
+    start: int = 0
+    stop: int | None = None
+    first_line: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """One decoded input document; ``text`` has LF line ends and no BOM."""
+    """One input document as a reader yields it; ``text`` has LF line ends and no BOM.
+
+    Attributes:
+        doc_id: unique in the run: the path of a file, or a record's own id
+            (``path:line`` where it has none).
+        text: the decoded text (the main text of an HTML page).
+        source: where it was read, printable: ``a/b.txt``, ``shard.jsonl:17``.
+        decoding: how its bytes became text.
+        site: the unit of corpus-frequent lines: the domain of its URL, else its folder.
+        name: the path under OUT of its cleaned text in a text tree.
+        metadata: what the input declares about it (an HTML page's title, a URL, a date).
+        extra: the other fields of its input record, passed through untouched.
+        size: the bytes it took in the input.
+
+    """
 
     doc_id: str
-    source_path: str
     text: str
+    source: str
     decoding: Decoding
+    site: str = ""
+    name: str = ""
+    metadata: Metadata | None = None
+    extra: dict[str, Any] | None = None
+    size: int = 0
 
 
 # --------------------------------------------------------------------------- normalize
@@ -262,6 +303,51 @@ class FileReport:
     bytes_in: int
     warnings: tuple[QualityWarning, ...] = ()
     status: Literal["written", "duplicate", "failed"] = "written"
+
+
+@pickled_by_fields
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """Where one document waits: ``size`` bytes at ``start`` of staged file ``batch``.
+
+    ``record`` says the bytes are its JSON Lines record, not the bare text. Files
+    are numbered, not named, so a cluster's workers get every place as 4 integers.
+    """
+
+    batch: int
+    start: int
+    size: int
+    record: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Processed:
+    """A cleaned document as the main process keeps it: no text, only what decisions need."""
+
+    report: FileReport
+    signature: Any  # MinHash signature (numpy uint32), or None for an empty document
+    # Key of the text with every number masked ("only figures differ"); None when
+    # the text is staged, and read back only if the document is in a cluster.
+    masked_key: int | None
+    text_key: int  # key of the cleaned text
+    name: str  # the path of its cleaned text under OUT in a text tree
+    staged: Staged | None = None  # where the text (or its JSON line) waits in the work directory
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickle the signature as its bytes: an array's own pickling cost 8 us a record.
+
+        Workers send one record per document; the main process gets back a
+        read-only array over the bytes.
+        """
+        signature = None if self.signature is None else self.signature.tobytes()
+        fields = (self.masked_key, self.text_key, self.name, self.staged)
+        return _processed, (self.report, signature, *fields)
+
+
+def _processed(report: FileReport, signature: bytes | None, *fields: Any) -> Processed:
+    """Rebuild a pickled ``Processed``."""
+    array = None if signature is None else np.frombuffer(signature, dtype=np.uint32)
+    return Processed(report, array, *fields)
 
 
 @dataclass(frozen=True, slots=True)

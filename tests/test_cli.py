@@ -182,8 +182,8 @@ def test_format_jsonl_writes_no_tree(runner, tmp_path):
 
 
 def test_json_lines_that_cannot_be_written_stop_the_run_with_the_reason(runner, tmp_path):
-    # corpus.jsonl is written in a child process beside the reports; its error
-    # must still reach the user as one line, and leave no partial file.
+    # The --jsonl copy cannot be written: the error reaches the user as one line,
+    # exit 1, no partial file; everything else of the run is written.
     out, blocker = tmp_path / "out", tmp_path / "a-file"
     blocker.write_text("not a folder", encoding="utf-8")
     copy = blocker / "copy.jsonl"
@@ -191,8 +191,13 @@ def test_json_lines_that_cannot_be_written_stop_the_run_with_the_reason(runner, 
     assert result.exit_code == 1
     assert f"cannot write JSON Lines to {blocker}: File exists" in result.output
     assert "Traceback" not in result.output
-    assert not (out / "corpus.jsonl").exists()
-    assert sorted(p.name for p in out.iterdir()) == ["_report.html", "_report.json", "_report.md"]
+    assert not blocker.is_dir() and not list(tmp_path.glob("**/*.tmp"))
+    assert sorted(p.name for p in out.iterdir()) == [
+        "_report.html",
+        "_report.json",
+        "_report.md",
+        "corpus.jsonl",
+    ]
 
 
 @pytest.mark.parametrize("name", ["_report.json", "_report.md"])

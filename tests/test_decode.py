@@ -100,7 +100,7 @@ def test_big5_fixtures_kept_full_width_punctuation() -> None:
 def test_utf8_seed_is_fast_path(name: str) -> None:
     doc = decode_file(RawFile(name, SEED_TEXTS[name].encode("utf-8")))
     assert isinstance(doc, Document)
-    assert doc.doc_id == doc.source_path == name
+    assert doc.doc_id == doc.source == name
     assert doc.text == SEED_TEXTS[name]
     assert (doc.decoding.encoding, doc.decoding.decided_by) == ("utf-8", "utf-8")
     assert doc.decoding.confidence == 1.0 and doc.decoding.replacements == 0

@@ -14,7 +14,6 @@ import pytest
 from conftest import SEEDS
 
 from cleaner.data import CleanConfig
-from cleaner.engine import frequent
 from cleaner.engine.local import LocalEngine
 from cleaner.pipeline import clean_corpus
 
@@ -45,70 +44,74 @@ def outputs(out: Path) -> dict[str, bytes]:
     return {str(path.relative_to(out)): path.read_bytes() for path in files}
 
 
-@pytest.mark.parametrize("output_format", ["text", "jsonl"])
-def test_a_speculated_site_comes_out_as_a_fully_read_one(tmp_path, monkeypatch, output_format):
-    source = site(tmp_path, 200, RARE_LINE, every=25)  # the line in 8 files: frequent, rare
-    config = CleanConfig(output_format=output_format)
-    calls = []
-    real = frequent.settle_speculation
-
-    def spy(entries, speculative, *rest):
-        calls.append(sorted(speculative))
-        return real(entries, speculative, *rest)
-
-    monkeypatch.setattr("cleaner.pipeline.settle_speculation", spy)
-    report = clean_corpus(source, tmp_path / "speculated", config, jobs=2)
-    assert calls == [["news"]]  # sampled, no template: pass 2 first
-    monkeypatch.setattr(LocalEngine, "speculates", False)
-    expected = clean_corpus(source, tmp_path / "read", config, jobs=2)
-    assert calls == [["news"]]
-    assert outputs(tmp_path / "speculated") == outputs(tmp_path / "read")
-    assert report.files == expected.files
-    frequent_removals = [r for f in report.files for r in f.removed if r.rule.startswith("recurs")]
-    assert len(frequent_removals) == 8  # the files were cleaned again, with the line
-
-
 @pytest.fixture
-def scans(monkeypatch) -> list[int]:
-    """The number of files each pass-1 call is given."""
+def scanned(monkeypatch) -> list[int]:
+    """The number of files each pass-1 scan of the run is given."""
     seen: list[int] = []
     real = LocalEngine.count_edges
 
-    def counting(self, rel_paths, state, known):
-        seen.append(len(rel_paths))
-        return real(self, rel_paths, state, known)
+    def counting(self, tasks, state, known):
+        seen.append(sum(len(task.paths) for task in tasks))
+        return real(self, tasks, state, known)
 
     monkeypatch.setattr(LocalEngine, "count_edges", counting)
     return seen
 
 
-def test_a_site_with_a_template_is_read_in_full_first(tmp_path, scans):
-    source = site(tmp_path, 200, FOOTER, every=1)  # a footer on every page
+@pytest.mark.parametrize("output_format", ["text", "jsonl"])
+def test_a_line_in_enough_documents_of_a_site_is_removed_from_each(tmp_path, output_format, scanned):
+    source = site(tmp_path, 200, RARE_LINE, every=25)  # the line in 8 files: frequent, rare
+    config = CleanConfig(output_format=output_format)
+    report = clean_corpus(source, tmp_path / "two", config, jobs=2)
+    assert scanned == [200]
+    frequent_removals = [r for f in report.files for r in f.removed if r.rule.startswith("recurs")]
+    assert [r.text for r in frequent_removals] == [RARE_LINE] * 8
+    one = clean_corpus(source, tmp_path / "one", config, jobs=1)
+    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
+    assert one.files == report.files
+
+
+def test_a_footer_on_every_page_goes_from_every_page(tmp_path):
+    source = site(tmp_path, 200, FOOTER, every=1)
     clean_corpus(source, tmp_path / "out", jobs=2)
-    assert scans == [frequent.SAMPLE_FILES, 200]  # the sample, then the whole site
     report = json.loads((tmp_path / "out" / "_report.json").read_text(encoding="utf-8"))
     assert report["totals"]["lines_removed_by_class"]["corpus-frequent"] == 200
 
 
-def test_small_sites_are_read_in_full(tmp_path, scans):
-    source = site(tmp_path, 2 * frequent.SAMPLE_FILES, RARE_LINE, every=10)
-    clean_corpus(source, tmp_path / "out", jobs=1)
-    assert scans == [2 * frequent.SAMPLE_FILES]
+def test_folders_too_small_for_a_frequent_line_are_not_read_twice(tmp_path, scanned):
+    source = site(tmp_path, 40, RARE_LINE, every=10)  # 4 files with the line
+    small = source / "small"
+    small.mkdir()
+    for number in range(4):  # fewer files than corpus_min_docs (5): never scanned
+        (small / f"{number}.txt").write_text(f"{FOOTER}\n\u6b63\u6587{number}\u3002\n", encoding="utf-8")
+    report = clean_corpus(source, tmp_path / "out", jobs=1)
+    assert scanned == [40]
+    assert not [r for f in report.files for r in f.removed if r.rule.startswith("recurs")]
 
 
-@pytest.mark.parametrize("output_format", ["text", "jsonl"])
-def test_a_large_run_writes_its_outputs_itself_with_the_same_bytes(
-    tmp_path, monkeypatch, output_format
-):
-    """Above ALONGSIDE_MAX_FILES no child writes the outputs (memory); the bytes are the same."""
-    import cleaner.pipeline
+def _records(domain: str, count: int, edge: str, start: int) -> list[dict[str, str]]:
+    seeds = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    return [
+        {
+            "id": f"{domain}-{number}",
+            "url": f"https://www.{domain}/news/{number}.html",
+            "text": f"\u7b2c{number}\u53f7\n{seeds[number % 5][: 400 + number]}\n{edge}\n",
+        }
+        for number in range(start, start + count)
+    ]
 
-    source = site(tmp_path, 150, RARE_LINE, every=20)
-    config = CleanConfig(output_format=output_format)
-    clean_corpus(source, tmp_path / "children", config, jobs=2)
-    monkeypatch.setattr(cleaner.pipeline, "ALONGSIDE_MAX_FILES", 10)
-    forks = []
-    monkeypatch.setattr(cleaner.pipeline.os, "fork", lambda: forks.append(1) or 1 / 0)
-    clean_corpus(source, tmp_path / "itself", config, jobs=1)
-    assert forks == []
-    assert outputs(tmp_path / "children") == outputs(tmp_path / "itself")
+
+def test_records_count_by_the_domain_of_their_url(tmp_path):
+    """The site of a record is its URL's domain, across shards; other domains do not count."""
+    shards = tmp_path / "in"
+    shards.mkdir()
+    first = _records("a.gov.cn", 3, FOOTER, 0) + _records("b.gov.cn", 3, FOOTER, 100)
+    second = _records("a.gov.cn", 3, FOOTER, 3)
+    for name, records in (("0.jsonl", first), ("1.jsonl", second)):
+        lines = [json.dumps(record, ensure_ascii=False) for record in records]
+        (shards / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = CleanConfig(glob="*.jsonl", output_format="jsonl")
+    report = clean_corpus(shards, tmp_path / "out", config, jobs=2)
+    removed = {f.doc_id: [r.rule for r in f.removed if r.rule.startswith("recurs")] for f in report.files}
+    assert all(removed[f"a.gov.cn-{n}"] for n in range(6))  # 6 records of a.gov.cn: frequent
+    assert not any(removed[f"b.gov.cn-{n}"] for n in range(100, 103))  # 3 of b.gov.cn: not

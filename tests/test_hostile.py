@@ -87,16 +87,20 @@ def test_file_that_vanishes_during_the_run(tmp_path, monkeypatch):
 def test_full_disk_fails_the_file_not_the_run(tmp_path, monkeypatch):
     source = corpus(tmp_path)
     shutil.copy(seed_path("000"), source / "big.txt")
-    import cleaner.engine.workers as pipeline
+    import cleaner.engine.workers as workers
 
-    real = pipeline.stage_texts
+    real = workers.stage_each
 
-    def stage_texts(work_dir: str, batch: int, texts: list[bytes]) -> list:
-        if any("\u533b\u7597\u4fdd\u969c\n".encode() in text[:30] for text in texts):  # 000
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real(work_dir, batch, texts)
+    def stage_each(work_dir: str, name: str, texts: list[bytes], record: bool = False) -> list:
+        places = real(work_dir, name, texts, record)
+        return [
+            OSError(errno.ENOSPC, "No space left on device")
+            if "\u533b\u7597\u4fdd\u969c\n".encode() in text[:30]  # seed 000
+            else place
+            for text, place in zip(texts, places)
+        ]
 
-    monkeypatch.setattr(pipeline, "stage_texts", stage_texts)
+    monkeypatch.setattr(workers, "stage_each", stage_each)
     report = clean_corpus(source, tmp_path / "out", jobs=1)
     assert [(f.rel_path, f.reason) for f in report.failures] == [
         ("big.txt", "cannot write output: No space left on device")

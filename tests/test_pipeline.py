@@ -172,7 +172,10 @@ def test_html_pages_go_through_extraction_then_the_text_pipeline(tmp_path):
     (source / "page.html").write_bytes(HTML_PAGE.encode("gb18030"))
     report = clean_corpus(source, tmp_path / "out", CleanConfig(glob="**/*.html"), jobs=1)
     (file,) = report.files
-    text = (tmp_path / "out" / "page.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("_")) == [
+        "page.txt"  # the cleaned text of a page is a text file, named as one
+    ]
+    text = (tmp_path / "out" / "page.txt").read_text(encoding="utf-8")
     assert "126\u5bb6" in text and "315.6\u4e07\u5143" in text  # spaced digits joined
     assert "\u7f51\u7ad9\u6807\u8bc6\u7801" not in text  # the footer is gone
     assert (
@@ -183,9 +186,9 @@ def test_html_pages_go_through_extraction_then_the_text_pipeline(tmp_path):
 
 
 def test_html_without_the_extra_is_a_usage_error(tmp_path, monkeypatch):
-    import cleaner.pipeline
+    import cleaner.read.plan
 
-    monkeypatch.setattr(cleaner.pipeline, "extraction_available", lambda: False)
+    monkeypatch.setattr(cleaner.read.plan, "extraction_available", lambda: False)
     source = tmp_path / "in"
     source.mkdir()
     (source / "page.html").write_text("<p>\u6b63\u6587\u3002</p>", encoding="utf-8")
@@ -272,39 +275,43 @@ def test_each_html_page_is_extracted_once(tmp_path, monkeypatch):
     """Pass 1 keeps its extractions for pass 2, and the output is what extracting twice gave."""
     pytest.importorskip("trafilatura", reason="HTML input needs the html extra")
     import cleaner.engine.workers as workers
+    import cleaner.read.text as text_reader
 
     source = _html_site(tmp_path, 6)
     config = CleanConfig(glob="**/*.html", dedup=DedupConfig(documents=False))
     calls: list[int] = []
-    real = workers.extract_main_text
-    monkeypatch.setattr(workers, "extract_main_text", lambda t: calls.append(1) or real(t))
+    real = text_reader.extract_main_text
+    monkeypatch.setattr(text_reader, "extract_main_text", lambda t: calls.append(1) or real(t))
     once = clean_corpus(source, tmp_path / "once", config, jobs=1)
     assert len(calls) == 6  # pass 1 extracted; pass 2 read them back
-    monkeypatch.setattr(workers, "load_page", lambda work_dir, rel_path: None)
+    monkeypatch.setattr(workers, "load_documents", lambda work_dir, number: None)
     twice = clean_corpus(source, tmp_path / "twice", config, jobs=1)
     assert len(calls) == 18
     assert once.files == twice.files
     for index in range(6):
-        name = f"news/{index}.html"
+        name = f"news/{index}.txt"
         assert (tmp_path / "once" / name).read_bytes() == (tmp_path / "twice" / name).read_bytes()
     assert not (tmp_path / "once" / ".cleaner-work").exists()
 
 
-def test_a_damaged_kept_page_is_extracted_again(tmp_path):
-    from cleaner.data import Decoding, Document
-    from cleaner.read.html import ExtractedPage
-    from cleaner.read.page_store import load_page, page_path, store_page
+def test_a_damaged_kept_task_is_read_again(tmp_path):
+    from cleaner.data import Decoding, Document, FileFailure, Metadata
+    from cleaner.read.store import load_documents, store_documents, store_path
 
     work = str(tmp_path)
     text = "\u6807\u9898\n\u6b63\u6587\udc80\u3002"  # a lone surrogate survives the trip
-    page = ExtractedPage(text, title="\u6807\u9898", date="2024-05-13", url="http://a.cn/x")
-    document = Document("a/p.html", "a/p.html", text, Decoding("gb18030", "chardet", 0.9, 1))
-    store_page(work, "a/p.html", document, page, 1234)
-    assert load_page(work, "a/p.html") == (document, page, 1234)
-    assert load_page(work, "a/q.html") is None
-    with open(page_path(work, "a/p.html"), "w", encoding="utf-8") as stream:
-        stream.write('{"page": {"text": ')  # cut short by a full disk
-    assert load_page(work, "a/p.html") is None
+    declared = Metadata(title="\u6807\u9898", date="2024-05-13", url="http://a.cn/x")
+    document = Document(
+        "a/p.html", text, "a/p.html", Decoding("gb18030", "chardet", 0.9, 1), "a", "a/p.txt",
+        declared, None, 1234,
+    )  # fmt: skip
+    documents = [document, FileFailure("a/q.html", "empty file")]
+    store_documents(work, 3, documents)
+    assert load_documents(work, 3) == documents
+    assert load_documents(work, 4) is None
+    with open(store_path(work, 3), "r+b") as stream:
+        stream.truncate(20)  # cut short by a full disk
+    assert load_documents(work, 3) is None
 
 
 def test_a_run_gives_back_the_callers_gc_thresholds(tmp_path):

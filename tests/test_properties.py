@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 from hypothesis import given, settings
@@ -121,8 +122,7 @@ def test_only_trigger_characters_can_go(line, config):
     assert len(normalize_line(line, config)) >= len(MAY_CHANGE_RE.sub("", line))
 
 
-# corpus.jsonl lines are built from the staged UTF-8 bytes of each text; they must be
-# the bytes json.dumps writes, whatever the text and the metadata hold.
+# Texts and fields that JSON escapes, or that UTF-8 cannot hold (lone surrogates).
 JSON_TEXT = st.text(
     st.sampled_from(
         [
@@ -149,25 +149,32 @@ JSON_TEXT = st.text(
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=JSON_TEXT, doc_id=JSON_TEXT, title=st.none() | JSON_TEXT, confidence=st.floats(0, 1))
-def test_jsonl_lines_from_bytes_equal_jsons(text, doc_id, title, confidence):
+@given(
+    text=JSON_TEXT,
+    doc_id=JSON_TEXT,
+    title=st.none() | JSON_TEXT,
+    extra=st.dictionaries(JSON_TEXT, JSON_TEXT | st.integers() | st.none(), max_size=4),
+)
+def test_a_jsonl_record_reads_back_as_what_was_written(text, doc_id, title, extra):
+    """One line of valid UTF-8 JSON whatever the text holds; text, id and fields round-trip."""
     from cleaner.data import Decoding, FileReport, Metadata
-    from cleaner.write.files import jsonl_line
-    from cleaner.write.place import jsonl_bytes, jsonl_record
+    from cleaner.write.records import INPUT_KEY, jsonl_record_bytes
 
     file = FileReport(
-        doc_id,
-        doc_id,
-        Decoding("gb18030", "chardet", confidence),
-        Metadata(title=title),
-        (),
-        (),
-        {},
-        1,
-        1,
-        len(text),
-        len(text),
-        len(text.encode()),
-    )
-    expected = jsonl_line(jsonl_record(file, text)).encode("utf-8")
-    assert jsonl_bytes(file, text.encode("utf-8")) == expected
+        doc_id, "a.jsonl:1", Decoding("utf-8", "record", 1.0), Metadata(title=title),
+        (), (), {}, 1, 1, len(text), len(text), len(text.encode()),
+    )  # fmt: skip
+    line = jsonl_record_bytes(file, text, extra)
+    assert line.endswith(b"\n") and line.count(b"\n") == 1
+    record = json.loads(line.decode("utf-8"))
+    assert record["id"] == doc_id and record["text"] == text
+    metadata = record["metadata"]
+    ours = {"source_path": "a.jsonl:1", "encoding": "utf-8", **({"title": title} if title else {})}
+    assert {key: metadata[key] for key in ours} == ours
+    for key, value in extra.items():  # every input field is there, or kept under "input"
+        if key in ("metadata", INPUT_KEY):
+            continue
+        if key in ours and ours[key] != value:
+            assert metadata[INPUT_KEY][key] == value
+        else:
+            assert metadata[key] == value

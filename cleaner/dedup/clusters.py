@@ -9,20 +9,18 @@ their figures are "same template" and stay when numbers matter.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from ..data import CleanConfig, ClusterMember, DuplicateCluster
-from ..engine.workers import Processed
+from ..data import CleanConfig, ClusterMember, DuplicateCluster, Processed
 from ..write.staging import Location, read_location
 from .exact import pair_similarities
 from .lsh import ExactJaccard, Pairs
 from .near import find_near_duplicates, masked_key
 
-# Where the cleaned text of the run's index-th file is.
+# Where the cleaned text of the document at a position of the run is.
 TextPath = Callable[[int], Location]
 # Pairs per task of the exact check: candidates come in runs that share a document,
 # and a task reads each document once.
@@ -36,26 +34,23 @@ MaskedKeys = Callable[[list[int]], list[int]]
 
 
 def find_document_clusters(
-    entries: list[tuple[int, str, Processed]],
+    processed: list[Processed],
     config: CleanConfig,
-    work_dir: Path | None,
-    texts: TextPath,
+    texts: TextPath | None,
     mapper: Mapper | None = None,
 ) -> tuple[DuplicateCluster, ...]:
     """Return the run's near-duplicate clusters; ``texts`` says where each text is.
 
     The exact similarities of the candidates are computed by ``mapper`` (the
-    run's worker pool; default: here).
+    run's worker pool; default: here). Without ``texts`` (nothing was staged:
+    an analysis) candidates are decided by their estimate alone.
     """
-    processed = [p for _, _, p in entries]
     if not config.dedup.documents or len(processed) < 2:
         return ()
     reports = [p.report for p in processed]
     exact = None
-    if work_dir is not None:
-        exact = exact_jaccard_reader(
-            lambda position: texts(entries[position][0]), config.dedup.shingle_chars, mapper
-        )
+    if texts is not None:
+        exact = exact_jaccard_reader(texts, config.dedup.shingle_chars, mapper)
     clusters = find_near_duplicates(
         [r.doc_id for r in reports],
         [p.signature for p in processed],
@@ -63,20 +58,18 @@ def find_document_clusters(
         config.dedup,
         exact,
     )
-    keys = staged_masked_keys(entries, texts, mapper) if work_dir is not None else None
+    keys = staged_masked_keys(texts, mapper) if texts is not None else None
     return mark_templates(clusters, processed, config, keys)
 
 
-def staged_masked_keys(
-    entries: list[tuple[int, str, Processed]], texts: TextPath, mapper: Mapper | None = None
-) -> MaskedKeys:
-    """Return the function computing the masked keys of ``entries[position]``, from their texts.
+def staged_masked_keys(texts: TextPath, mapper: Mapper | None = None) -> MaskedKeys:
+    """Return the function computing the masked keys of documents at positions, from their texts.
 
     The texts are read back and masked by ``mapper`` (default: here).
     """
 
     def keys(positions: list[int]) -> list[int]:
-        places = [texts(entries[position][0]) for position in positions]
+        places = [texts(position) for position in positions]
         chunks = [places[k : k + MASK_CHUNK_TEXTS] for k in range(0, len(places), MASK_CHUNK_TEXTS)]
         found = (mapper or map)(_masked_keys, chunks)
         return [key for chunk in found for key in chunk]

@@ -1,183 +1,147 @@
 """Where the stages of a corpus run execute: this machine's processes, or a Ray cluster.
 
 The engine decides where code runs, never what it computes: every engine calls
-the same stage functions (``workers.scan_guarded``, ``workers.process_batch``,
-``dedup.name_clusters``), so a run gives the same bytes on any engine and any
-number of processes. An engine does three things for ``pipeline``: count the
-edge lines of every file per site (pass 1), clean the files (pass 2), and find
-the near-duplicate clusters among the cleaned documents.
+the same stage functions (``workers.scan_task``, ``workers.clean_task``,
+``dedup.name_clusters``, the writers' tasks), so a run gives the same bytes on
+any engine and any number of processes. An engine does four things for
+``pipeline``: read every task for its edge lines (pass 1), clean every task
+(pass 2), find the near-duplicate clusters among the cleaned documents, and
+run the writers' tasks while the run renders its reports.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ..data import CleanConfig, DuplicateCluster, FileFailure
-from ..dedup.clusters import TextPath, find_document_clusters
+from ..data import CleanConfig, DuplicateCluster, FileFailure, Processed, ReadTask
+from ..dedup.clusters import find_document_clusters
 from ..dedup.lsh import choose_banding
 from ..dedup.minhash import permutations
+from ..read.readers import READERS
+from .counts import FrequentLines, tally_edges
 from .parallel import WorkerPool
-from .workers import Processed, RunState, clean_with, scan_with, site_of
+from .workers import RunState, Scanned, clean_task, scan_task
 
-# progress(stage, done, total): called after each file of a stage.
+if TYPE_CHECKING:
+    from .cleaned import Cleaned
+
+# progress(stage, done, total): called as each stage goes on (files, or tasks of records).
 Progress = Callable[[str, int, int], None]
-# Files cleaned per worker call, at most: their paragraphs are signed in one call.
-# Each call has a fixed cost (about 1 ms: a staged batch file, numpy calls, a
-# message); on the generated corpus 384 a call took 0.33 CPU-s less than 64
-# (paired runs: 0.15 s of 3.3 s), and 1,024 no less.
-BATCH_FILES = 384
-# ...but a small run still gives each worker this many calls, for balance.
-CALLS_PER_WORKER = 4
-# Files scanned per worker call in pass 1, where a file costs about 40 µs: 128 a
-# call spends less of pass 1 on messages than 32 (0.47 s against 0.56 s).
-SCAN_BATCH_FILES = 128
 ENGINES = ("local", "ray")
 RAY_INSTALL_HINT = "--engine ray needs Ray Data: pip install 'cleaner[ray]'"
+# A task's results, in the order of its documents.
+ScanResults = list[Scanned | FileFailure]
+CleanResults = list[Processed | FileFailure]
+# The sites of each task's documents (by task number), where they are known.
+TaskSites = Mapping[int, frozenset[str]]
 
 
-@dataclass(frozen=True, slots=True)
-class EdgeCounts:
-    """Pass 1's result: each site's frequent edge-line keys, the failures, each file's keys."""
+class Waiting(Protocol):
+    """Work started on an engine that the run waits for later."""
 
-    frequent: dict[str, frozenset[int]]
-    failures: dict[str, FileFailure]
-    edges: dict[str, list[int]]
+    def wait(self) -> list[Any]:
+        """Return the results of the work, in order (raising what it raised)."""
 
 
 class Engine(Protocol):
     """What ``pipeline`` asks of an engine."""
 
-    # Whether pass 2 may clean the files of speculative sites (``frequent``): a
-    # second round of cleaning must be cheap to start.
-    speculates: bool
-
     def count_edges(
-        self, rel_paths: list[str], state: RunState, known: dict[str, list[int]]
-    ) -> EdgeCounts:
-        """Pass 1: the keys of the edge lines found in at least ``corpus_min_docs`` files of a site.
+        self, scans: Sequence[ReadTask], state: RunState, known: Mapping[str, list[int]]
+    ) -> FrequentLines:
+        """Pass 1: read the tasks, count their documents' edge lines per site.
 
-        ``known`` gives the keys of files not read again (a resumed run).
+        ``known`` gives the edge keys of files a resumed run does not read again.
         """
 
-    def clean_files(
-        self, todo: list[tuple[int, str]], state: RunState
-    ) -> Iterator[Processed | FileFailure]:
-        """Pass 2: clean each (index, path), results in the order of ``todo``."""
+    def clean(
+        self, tasks: Sequence[ReadTask], state: RunState, sites: TaskSites
+    ) -> Iterator[CleanResults]:
+        """Pass 2: each task's cleaned documents' records, task by task, in order.
+
+        ``sites`` gives the sites of a task's documents, where they are known,
+        so that the task carries only their frequent lines.
+        """
 
     def document_clusters(
-        self,
-        entries: list[tuple[int, str, Processed]],
-        config: CleanConfig,
-        work_dir: Path | None,
-        texts: TextPath,
+        self, cleaned: Cleaned, config: CleanConfig
     ) -> tuple[DuplicateCluster, ...]:
-        """Return the near-duplicate clusters of the cleaned documents (``entries`` in order).
+        """Return the near-duplicate clusters of the cleaned documents (in run order)."""
 
-        ``texts(index)`` is where the cleaned text of the ``index``-th file is.
-        """
+    def start(self, function: Callable[[Any], Any], tasks: list[Any]) -> Waiting:
+        """Start ``function`` on each task (the writers'), without waiting for them."""
 
     def close(self) -> None:
         """Release what the engine started."""
 
 
-def frequent_keys(counts: Mapping[tuple[str, int], int], minimum: int) -> dict[str, frozenset[int]]:
-    """Return, per site, the keys counted in at least ``minimum`` files."""
-    frequent: dict[str, set[int]] = {}
-    for (site, key), count in counts.items():
-        if count >= minimum:
-            frequent.setdefault(site, set()).add(key)
-    return {site: frozenset(keys) for site, keys in frequent.items()}
+def task_units(task: ReadTask) -> int:
+    """Return how much of a stage's progress a task is: its files (of one document each), or 1."""
+    return len(task.paths) if READERS[task.reader].one_per_file else 1
 
 
-def _state_for(state: RunState, batch: list[Any]) -> RunState:
-    """Return the state a task needs: the frequent lines of its batch's sites only."""
-    if not state.frequent and not state.speculative:
-        return state
-    sites = {site_of(item if isinstance(item, str) else item[1]) for item in batch}
-    frequent = {site: state.frequent[site] for site in sites if site in state.frequent}
-    return replace(state, frequent=frequent, speculative=state.speculative & sites)
-
-
-def batch_size(files: int, jobs: int) -> int:
-    """Return the files a pass-2 call gets: ``BATCH_FILES``, or fewer for a small run.
-
-    >>> batch_size(20_000, 2), batch_size(1_000, 2), batch_size(5, 4)
-    (384, 125, 1)
-    """
-    return max(1, min(BATCH_FILES, -(-files // (jobs * CALLS_PER_WORKER))))
-
-
-def _with_progress(
-    items: Iterable[Any], stage: str, total: int, progress: Progress | None
+def with_progress(
+    results: Iterable[Any],
+    tasks: Sequence[ReadTask],
+    stage: str,
+    progress: Progress | None,
 ) -> Iterator[Any]:
-    for done, item in enumerate(items, start=1):
-        if progress:
-            progress(stage, done, total)
-        yield item
+    """Yield each task's results, telling ``progress`` how far the stage has come."""
+    total = sum(task_units(task) for task in tasks)
+    done = 0
+    for task, result in zip(tasks, results, strict=True):
+        for _ in range(task_units(task) if progress else 0):
+            done += 1
+            progress(stage, done, total)  # type: ignore[misc]
+        yield result
+
+
+class _Done:
+    """Work that was done on the spot."""
+
+    def __init__(self, results: list[Any]) -> None:
+        self.results = results
+
+    def wait(self) -> list[Any]:
+        return self.results
+
+
+class _Futures:
+    """Work running on the pool."""
+
+    def __init__(self, futures: list[Future[Any]]) -> None:
+        self.futures = futures
+
+    def wait(self) -> list[Any]:
+        return [future.result() for future in self.futures]
 
 
 class LocalEngine:
     """Run the stages on ``jobs`` processes of this machine (``jobs=1``: in this process)."""
 
-    speculates = True
-
     def __init__(self, jobs: int, progress: Progress | None = None) -> None:
-        """Use ``jobs`` processes; ``progress`` hears about every file of each pass."""
+        """Use ``jobs`` processes; ``progress`` hears about every task of each pass."""
         self.jobs = jobs
         self.progress = progress
         self.pool = WorkerPool(jobs)
 
     def count_edges(
-        self, rel_paths: list[str], state: RunState, known: dict[str, list[int]]
-    ) -> EdgeCounts:
-        """Scan the files not in ``known`` on the pool, count the keys here."""
-        failures: dict[str, FileFailure] = {}
-        edges = {rel_path: known[rel_path] for rel_path in rel_paths if rel_path in known}
-        unread = [rel_path for rel_path in rel_paths if rel_path not in known]
-        results = self._batched(scan_with, unread, SCAN_BATCH_FILES, state)
-        for rel_path, keys in zip(
-            unread, _with_progress(results, "scan", len(unread), self.progress), strict=True
-        ):
-            if isinstance(keys, FileFailure):
-                failures[rel_path] = keys
-            else:
-                edges[rel_path] = sorted(keys)
-        counts: Counter[tuple[str, int]] = Counter()
-        for rel_path, keys in edges.items():
-            site = site_of(rel_path)
-            counts.update((site, key) for key in keys)
-        minimum = state.config.boilerplate.corpus_min_docs
-        return EdgeCounts(frequent_keys(counts, minimum), failures, edges)
+        self, scans: Sequence[ReadTask], state: RunState, known: Mapping[str, list[int]]
+    ) -> FrequentLines:
+        """Read the tasks on the pool for their edge lines; count them here."""
+        results = self.pool.map(_scan, [(state, task) for task in scans])
+        found = with_progress(results, scans, "scan", self.progress)
+        return tally_edges(scans, found, known, state.config.boilerplate.corpus_min_docs)
 
-    def clean_files(
-        self, todo: list[tuple[int, str]], state: RunState
-    ) -> Iterator[Processed | FileFailure]:
-        """Clean batches of ``BATCH_FILES`` files on the pool, results in order."""
-        size = batch_size(len(todo), self.jobs)
-        results = self._batched(clean_with, todo, size, state)
-        return _with_progress(results, "clean", len(todo), self.progress)
-
-    def _batched(
-        self,
-        function: Callable[[tuple[RunState, list[Any]]], list[Any]],
-        items: list[Any],
-        size: int,
-        state: RunState,
-    ) -> Iterator[Any]:
-        """Yield ``function``'s results item by item, ``size`` items a task on the pool.
-
-        Each task carries the run's state, cut down to the frequent lines of
-        the sites in its batch.
-        """
+    def clean(
+        self, tasks: Sequence[ReadTask], state: RunState, sites: TaskSites
+    ) -> Iterator[CleanResults]:
+        """Clean the tasks on the pool, results in order."""
         self._prepare(state)
-        batches = [items[i : i + size] for i in range(0, len(items), size)]
-        tasks = [(_state_for(state, batch), batch) for batch in batches]
-        for batch in self.pool.map(function, tasks):
-            yield from batch
+        jobs = [(state.cut(sites.get(task.number)), task) for task in tasks]
+        return with_progress(self.pool.map(_clean, jobs), tasks, "clean", self.progress)
 
     def _prepare(self, state: RunState) -> None:
         """Compute here what every worker would otherwise compute, before they start.
@@ -191,15 +155,26 @@ class LocalEngine:
         permutations(dedup.num_perm, dedup.seed)
 
     def document_clusters(
-        self,
-        entries: list[tuple[int, str, Processed]],
-        config: CleanConfig,
-        work_dir: Path | None,
-        texts: TextPath,
+        self, cleaned: Cleaned, config: CleanConfig
     ) -> tuple[DuplicateCluster, ...]:
         """Cluster the signatures in this process (small records), check candidates on the pool."""
-        return find_document_clusters(entries, config, work_dir, texts, self.pool.map)
+        texts = cleaned.location if cleaned.work_dir is not None else None
+        return find_document_clusters(cleaned.processed, config, texts, self.pool.map)
+
+    def start(self, function: Callable[[Any], Any], tasks: list[Any]) -> Waiting:
+        """Submit the tasks to the pool (run them here with one job)."""
+        if self.jobs <= 1 or len(tasks) <= 1:
+            return _Done([function(task) for task in tasks])
+        return _Futures([self.pool.submit(function, task) for task in tasks])
 
     def close(self) -> None:
         """Stop the workers."""
         self.pool.close()
+
+
+def _scan(job: tuple[RunState, ReadTask]) -> ScanResults:
+    return scan_task(*job)
+
+
+def _clean(job: tuple[RunState, ReadTask]) -> CleanResults:
+    return clean_task(*job)

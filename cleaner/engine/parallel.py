@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -36,7 +36,7 @@ class WorkerPool:
     One pool for the run, not one per stage: starting and stopping a pool cost
     15 to 25 ms each, and each new worker faulted in again the pages it shares
     with the run (five pools a run before). Workers get no state when they
-    start; a task that needs the run's state carries it (``workers.clean_with``).
+    start; a task that needs the run's state carries it (``local._clean``).
     ``jobs=1`` runs everything in this process, with the same functions.
     """
 
@@ -50,11 +50,18 @@ class WorkerPool:
         if self.jobs <= 1 or len(items) <= 1:
             yield from map(function, items)
             return
+        yield from self._executor().map(function, items)
+
+    def submit(self, function: Callable[[Item], Result], item: Item) -> Future[Result]:
+        """Start ``function(item)`` on a worker; the future says when it is done."""
+        return self._executor().submit(function, item)
+
+    def _executor(self) -> ProcessPoolExecutor:
         if self.executor is None:
             self.executor = ProcessPoolExecutor(
                 max_workers=self.jobs, initializer=_start_worker, initargs=(os.getpid(),)
             )
-        yield from self.executor.map(function, items)
+        return self.executor
 
     def close(self) -> None:
         """Stop the workers (tasks not started yet are cancelled)."""

@@ -83,7 +83,7 @@ def decode_file(raw: RawFile, sample_bytes: int = DEFAULT_SAMPLE_BYTES) -> Docum
     if isinstance(result, str):
         return FileFailure(rel_path=raw.rel_path, reason=result)
     text, decoding = result
-    return Document(doc_id=raw.rel_path, source_path=raw.rel_path, text=text, decoding=decoding)
+    return Document(raw.rel_path, text, raw.rel_path, decoding, size=len(raw.data))
 
 
 def decode_bytes(

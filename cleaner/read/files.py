@@ -356,12 +356,16 @@ def iter_raw_files(root: str | Path, rel_paths: Iterable[str]) -> Iterator[RawFi
     """
     folder = os.fspath(root)
     for rel_path in rel_paths:
-        try:
-            data = read_bytes(os.path.join(folder, rel_path))
-        except OSError as error:
-            yield FileFailure(rel_path=rel_path, reason=f"cannot read: {_describe(error)}")
-        else:
-            yield RawFile(rel_path=rel_path, data=data)
+        data = read_file(folder, rel_path)
+        yield data if isinstance(data, FileFailure) else RawFile(rel_path, data)
+
+
+def read_file(root: str, rel_path: str) -> bytes | FileFailure:
+    """Return the bytes of the file at ``rel_path`` under ``root``, or why it cannot be read."""
+    try:
+        return read_bytes(os.path.join(root, rel_path))
+    except OSError as error:
+        return FileFailure(printable_path(rel_path), f"cannot read: {_describe(error)}")
 
 
 def _describe(error: OSError) -> str:

@@ -17,7 +17,8 @@ from typing import Literal
 
 from ..data import CleanConfig, CleanReport
 from ..engine.local import Progress
-from ..pipeline import check_paths, clean_corpus
+from ..pipeline import clean_corpus
+from ..write.files import check_paths
 from .html.page import REPORT_HTML
 from .markdown import cell, render_markdown_data, table
 from .render import build_report, render_html

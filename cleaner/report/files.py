@@ -1,88 +1,87 @@
-"""The report files of a run: built once, rendered, and written into OUT.
-
-``_report.json`` is the longest to write; a forked child writes it as soon as
-the report data is built, while the run renders the HTML and Markdown
-(``Alongside``), unless the run is too large for children (see
-``pipeline.ALONGSIDE_MAX_FILES``).
-"""
+"""The report of a run: assembled from the records, rendered, and written into OUT."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from ..data import CleanConfig, CleanReport, DuplicateCluster, FileReport
-from ..engine.parallel import Alongside
-from ..engine.workers import Processed
+from ..data import CleanConfig, CleanReport, FileFailure
 from ..errors import OutputError
-from ..write.files import REPORT_JSON, REPORT_MARKDOWN, write_atomic
-from ..write.resume import Entry
+from ..write.files import CORPUS_JSONL, REPORT_JSON, REPORT_MARKDOWN, write_atomic
 from ..write.staging import Location
 from .html.page import REPORT_HTML, render_html_data
 from .markdown import render_markdown_data
 from .render import build_report, json_chunks
 from .texts import chain_texts, directory_texts, location_texts, source_texts
 
+if TYPE_CHECKING:
+    from ..dedup.decide import Duplicates
+    from ..engine.cleaned import Cleaned
+    from ..read.plan import InputPlan
 
-def texts_shown(
-    entries: list[tuple[int, str, Processed]],
-    files: list[FileReport],
-    clusters: tuple[DuplicateCluster, ...],
-    texts: Callable[[int], Location],
-    reused: dict[str, Entry],
+# Names an input file may not have: the run writes files of these names into OUT.
+RESERVED_NAMES = frozenset({REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML, CORPUS_JSONL})
+
+
+def assemble_report(
+    cleaned: Cleaned,
+    duplicates: Duplicates,
+    passed_over: Sequence[FileFailure],
     config: CleanConfig,
-) -> dict[str, Location]:
-    """Return where the texts the HTML report shows side by side wait, by document.
+) -> CleanReport:
+    """Return the report of a run: every document's record with its status, and the failures."""
+    dropped = duplicates.dropped()
+    files = tuple(
+        replace(p.report, status="duplicate") if p.report.doc_id in dropped else p.report
+        for p in cleaned.processed
+    )
+    failures = sorted([*passed_over, *cleaned.failures], key=lambda f: f.rel_path)
+    return CleanReport(files, tuple(failures), duplicates.clusters, config, duplicates.from_index)
 
-    The work directory holds the texts of dropped documents, and of kept ones
-    until they are placed (they may be on their way to OUT as the report is
-    rendered: a text no longer staged is looked up in OUT). Only the texts of
-    pairs are shown.
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A run's reports: the JSON data (streamed when written), the Markdown and the HTML."""
+
+    data: dict[str, Any]
+    markdown: str
+    html: str
+
+
+def render_reports(report: CleanReport, cleaned: Cleaned, plan: InputPlan, out: Path) -> Rendered:
+    """Build the report data once and render each file from it.
+
+    The HTML report shows the pairs of duplicates side by side: their texts are
+    read where pass 2 staged them, or, once a kept text is in place, in OUT.
     """
-    paired = {c.kept for c in clusters}
-    paired.update(m.doc_id for c in clusters for m in (*c.dropped, *c.same_template))
+    shown = _texts_shown(report, cleaned)
+    names = {p.report.doc_id: p.name for p in cleaned.processed}
+    texts = chain_texts(location_texts(shown), directory_texts(out, names))
+    data = build_report(report)
+    source = source_texts(Path(plan.root), report.config.sample_bytes)
+    html = render_html_data(data, texts, source)
+    return Rendered(data, render_markdown_data(data), html)
+
+
+def _texts_shown(report: CleanReport, cleaned: Cleaned) -> dict[str, Location]:
+    """Return where the texts of the documents in duplicate pairs are (not failed ones)."""
+    paired = {c.kept for c in report.clusters}
+    paired.update(m.doc_id for c in report.clusters for m in (*c.dropped, *c.same_template))
     return {
-        p.report.doc_id: texts(index)
-        for (index, rel, p), file in zip(entries, files, strict=True)
-        if p.report.doc_id in paired and rel not in reused and file.status != "failed"
+        file.doc_id: cleaned.location(position)
+        for position, file in enumerate(report.files)
+        if file.doc_id in paired and file.status != "failed"
     }
 
 
-# A run's reports: the JSON being written by a child, the Markdown and the HTML.
-Rendered = tuple[Alongside, str, str]
-
-
-def render_reports(
-    report: CleanReport,
-    shown: dict[str, Location],
-    root: Path,
-    output_dir: Path,
-    work_dir: Path,
-    config: CleanConfig,
-    alongside: bool,
-) -> Rendered:
-    """Build the report data once; write the JSON (in a child: ``alongside``), render the rest."""
-    cleaned = chain_texts(location_texts(shown), directory_texts(output_dir))
-    # On 100,000 files the report is most of what a run holds: the JSON is streamed.
-    data = build_report(report)
-    json_path = output_dir / REPORT_JSON
-    writing_json = Alongside(
-        partial(write_atomic, json_path, json_chunks(data), work_dir), alongside
-    )
-    html = render_html_data(data, cleaned, source_texts(root, config.sample_bytes))
-    return writing_json, render_markdown_data(data), html
-
-
-def write_reports(rendered: Rendered, output_dir: Path, work_dir: Path) -> None:
-    """Write the Markdown and HTML reports into OUT, and wait for the JSON."""
-    writing_json, markdown, html = rendered
+def write_reports(rendered: Rendered, out: Path, work_dir: str | None) -> None:
+    """Write the JSON, Markdown and HTML reports into OUT."""
+    temp_dir = Path(work_dir) if work_dir is not None else None
     try:
-        write_atomic(output_dir / REPORT_MARKDOWN, markdown, work_dir)
-        write_atomic(output_dir / REPORT_HTML, html, work_dir)
+        write_atomic(out / REPORT_JSON, json_chunks(rendered.data), temp_dir)
+        write_atomic(out / REPORT_MARKDOWN, rendered.markdown, temp_dir)
+        write_atomic(out / REPORT_HTML, rendered.html, temp_dir)
     except OSError as error:
-        raise OutputError(f"cannot write the report into {output_dir}: {error}") from error
-    finally:
-        error_in_json = writing_json.wait()
-    if error_in_json is not None:
-        raise OutputError(f"cannot write the report into {output_dir}: {error_in_json}")
+        raise OutputError(f"cannot write the report into {out}: {error}") from error

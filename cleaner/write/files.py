@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+
+from ..errors import OutputError, UsageProblem
 
 REPORT_JSON = "_report.json"
 REPORT_MARKDOWN = "_report.md"
@@ -25,11 +29,49 @@ TEMP_SUFFIX = ".tmp"
 JSONL_CHUNK_BYTES = 1 << 20
 
 
-def clear_stale_temporaries(output_dir: Path, names: Iterable[str]) -> None:
-    """Remove the temporary files a killed run left beside the given outputs."""
-    for name in names:
-        for stale in output_dir.glob(f".{name}.*{TEMP_SUFFIX}"):
-            stale.unlink(missing_ok=True)
+def check_paths(input_path: Path, output_dir: Path) -> None:
+    """Refuse an input that is not there, and an output that would write into the input."""
+    if not input_path.exists():
+        raise UsageProblem(f"input {input_path} does not exist")
+    source = input_path.resolve()
+    root = source if source.is_dir() else source.parent
+    target = output_dir.resolve()
+    if target == root or root in target.parents:
+        raise UsageProblem(
+            f"output directory {output_dir} is inside the input {input_path}; "
+            "choose an output directory outside the input so no input file can be overwritten"
+        )
+    if target in root.parents:
+        raise UsageProblem(
+            f"input {input_path} is inside the output directory {output_dir}; "
+            "choose an output directory that does not contain the input"
+        )
+
+
+@contextmanager
+def work_directory(out: Path | None) -> Iterator[str | None]:
+    """Make the run's work directory inside OUT (None: an analysis, nothing is written).
+
+    Everything a run writes waits there first (staged texts, shards, reports
+    under temporary names), so a killed run leaves only this directory behind;
+    the next run removes it first, and this run when it ends.
+    """
+    if out is None:
+        yield None
+        return
+    work_dir = out / WORK_DIR
+    shutil.rmtree(work_dir, ignore_errors=True)  # left by a killed run
+    try:
+        work_dir.mkdir(parents=True)
+    except OSError as error:
+        raise OutputError(
+            f"cannot write into the output directory {out}: "
+            f"{error.strerror or error}; choose a writable directory"
+        ) from error
+    try:
+        yield str(work_dir)
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
 
 
 def _file_mode() -> int:

@@ -13,26 +13,33 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..clean.boilerplate.strip import line_key
 from ..data import (
     CleanConfig,
+    CleanReport,
     Decoding,
     DuplicateBlock,
     FileReport,
     Metadata,
+    Processed,
     QualityWarning,
     Removal,
 )
-from ..engine.workers import Processed
+from ..read.readers import READERS
+from .staging import TEXT_SUFFIX
+
+if TYPE_CHECKING:
+    from ..engine.cleaned import Cleaned
+    from ..read.plan import InputPlan
 
 MANIFEST = ".cleaner-manifest.json"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: each file's output name (a page's text is a .txt)
 
 
 def settings_key(config: CleanConfig) -> str:
@@ -107,6 +114,7 @@ def _entry_to_dict(entry: Entry) -> dict[str, Any]:
         "signature": None if signature is None else [int(v) for v in signature],
         "masked_key": processed.masked_key,
         "text_key": processed.text_key,
+        "name": processed.name,
     }
 
 
@@ -117,6 +125,7 @@ def _entry_from_dict(data: dict[str, Any]) -> Entry:
         signature=None if signature is None else np.asarray(signature, dtype=np.uint32),
         masked_key=data["masked_key"],
         text_key=data["text_key"],
+        name=data["name"],
     )
     return Entry(data["stamp"], data["edge_keys"], processed)
 
@@ -165,3 +174,94 @@ def save_manifest(
     temporary = temp_dir / MANIFEST
     temporary.write_text(json.dumps(data), encoding="utf-8")
     os.replace(temporary, output_dir / MANIFEST)
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierRun:
+    """What the last ``--resume`` run into OUT wrote, as far as this run may reuse it.
+
+    ``out`` is None when this run keeps no manifest (not resumed, not a text
+    tree, or an index run): then nothing is reused and nothing remembered.
+    """
+
+    out: str | None
+    entries: dict[str, Entry]  # by input path, the files unchanged since
+    frequent: str  # the key of the corpus-frequent lines the last run used
+    stamps: dict[str, list[int]]  # this run's inputs, size and time
+
+    @classmethod
+    def none(cls) -> EarlierRun:
+        """Return the earlier run of a run that does not resume."""
+        return cls(None, {}, "", {})
+
+    @classmethod
+    def load(cls, out: Path | None, plan: InputPlan, config: CleanConfig) -> EarlierRun:
+        """Read the manifest in OUT; keep the entries of the inputs that did not change.
+
+        Only runs that write a text tree from files of one document each keep a
+        manifest: it records modification times, which would make the output of
+        two checkouts differ.
+        """
+        if out is None or config.output_format != "text" or config.index_path:
+            return cls.none()
+        paths = [
+            path for task in plan.tasks if READERS[task.reader].one_per_file for path in task.paths
+        ]
+        stamps = {path: stamp for path in paths if (stamp := input_stamp(Path(plan.root), path))}
+        remembered, frequent = load_manifest(out, config)
+        unchanged = {
+            path: entry
+            for path in paths
+            if (entry := remembered.get(path_key(path))) is not None
+            and entry.stamp == stamps.get(path)
+        }
+        return cls(os.fspath(out), unchanged, frequent, stamps)
+
+    @property
+    def edge_keys(self) -> dict[str, list[int]]:
+        """Return the edge-line keys of the unchanged files that pass 1 read last time."""
+        return {path: e.edge_keys for path, e in self.entries.items() if e.edge_keys is not None}
+
+    def reusable(self, frequent: dict[str, frozenset[int]]) -> dict[str, Processed]:
+        """Return the records this run reuses: the corpus lines are the same, the output intact."""
+        if self.out is None or frequent_key(frequent) != self.frequent:
+            return {}
+        out = Path(self.out)
+        return {
+            path: entry.processed
+            for path, entry in self.entries.items()
+            if reusable(entry, self.stamps.get(path), out / entry.processed.name)
+        }
+
+    def withdraw(self, cleaned: Cleaned, report: CleanReport, work_dir: str) -> None:
+        """Take out of OUT the files the last run wrote that are duplicates now.
+
+        They go to the work directory, where the report finds the texts of
+        dropped documents (``cleaned.in_place`` follows them).
+        """
+        for position, file in enumerate(report.files):
+            if position in cleaned.in_place and file.status != "written":
+                moved = os.path.join(work_dir, f"withdrawn-{position:09d}{TEXT_SUFFIX}")
+                os.replace(cleaned.in_place[position], moved)
+                cleaned.in_place[position] = moved
+
+
+def remember_run(
+    earlier: EarlierRun,
+    report: CleanReport,
+    cleaned: Cleaned,
+    edges: dict[str, list[int]],
+    frequent: dict[str, frozenset[int]],
+    config: CleanConfig,
+) -> None:
+    """Write the manifest of a run that keeps one, once its files are in place."""
+    if earlier.out is None or cleaned.work_dir is None:
+        return
+    manifest = {
+        path_key(processed.report.doc_id): Entry(
+            stamp, edges.get(processed.report.doc_id), replace(processed, report=file, staged=None)
+        )
+        for processed, file in zip(cleaned.processed, report.files, strict=True)
+        if file.status == "written" and (stamp := earlier.stamps.get(processed.report.doc_id))
+    }
+    save_manifest(Path(earlier.out), config, frequent, manifest, Path(cleaned.work_dir))

@@ -1,95 +1,130 @@
 """Where cleaned texts wait between pass 2 and the duplicate decision.
 
-Pass 2 writes the texts of a batch of files into one file of the run's work
-directory, and each file's record keeps where its text is (a ``Staged`` byte
-range). Creating a file costs far more than writing it: 35 to 550 µs of kernel
-time per file on the 2-core test machine, serialized across processes, against
-a few µs to write 3 KB. Once the duplicates are known, the kept texts become
-files of their own (text output) or lines of ``corpus.jsonl`` (one file), and
-the report reads the dropped ones back from here.
+Pass 2 stages what each kept document will become: for a text tree, its text in
+a file of its own, later renamed into place; for JSON Lines and Parquet, its
+JSON Lines record, a chunk of documents to a file (creating a file costs far
+more than writing it: 35 to 550 us of kernel time each on the 2-core test
+machine, serialized across processes, against a few us to write 3 KB). Each
+document's record keeps where its bytes are (``Staged``). Once the duplicates
+are known the writers read the kept ones back, and the report the dropped ones.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from ..data import pickled_by_fields
+from ..data import Staged
 
-BATCH_SUFFIX = ".texts"
+TEXT_SUFFIX = ".text"
+RECORDS_SUFFIX = ".records"
 WHOLE_FILE = -1  # a Location's size when the text is a whole file (already in OUT)
 
 
-@pickled_by_fields
-@dataclass(frozen=True, slots=True)
-class Staged:
-    """Where one cleaned text waits: ``size`` bytes at ``start`` in batch file ``batch``."""
-
-    batch: int  # the run index of the batch's first file names the batch file
-    start: int
-    size: int
+# Bytes anywhere: (path, start, size, record); size WHOLE_FILE reads the whole file.
+Location = tuple[str, int, int, bool]
+# A staged file's number: its task, its chunk within the task, and its item (0: the
+# chunk's shared file; k + 1: the k-th document's own file).
+TASK_SHIFT, CHUNK_SHIFT = 32, 16
 
 
-# A text anywhere: (file, start, size); size WHOLE_FILE reads the whole file.
-Location = tuple[str, int, int]
+def chunk_batch(task_number: int, chunk_number: int) -> int:
+    """Return the number of a chunk's staged file (its documents' own files follow it).
 
-
-def batch_path(work_dir: str | Path, batch: int) -> str:
-    """Return the file that holds the texts of batch ``batch``.
-
-    >>> batch_path("out/.cleaner-work", 32)
-    'out/.cleaner-work/000000032.texts'
+    >>> hex(chunk_batch(3, 2))
+    '0x300020000'
     """
-    return os.path.join(work_dir, f"{batch:09d}{BATCH_SUFFIX}")
+    return (task_number << TASK_SHIFT) | (chunk_number << CHUNK_SHIFT)
 
 
-def stage_texts(work_dir: str | Path, batch: int, encoded: Sequence[bytes]) -> list[Staged]:
-    """Write the (UTF-8) texts of one batch into one file; return where each one is.
+def staged_path(work_dir: str | Path, batch: int, record: bool) -> str:
+    """Return the path of staged file ``batch`` in the work directory.
+
+    >>> staged_path("w", 0x300020000, True)
+    'w/0000000300020000.records'
+    """
+    return os.path.join(work_dir, f"{batch:016x}{RECORDS_SUFFIX if record else TEXT_SUFFIX}")
+
+
+def stage_batch(work_dir: str, batch: int, encoded: Sequence[bytes]) -> list[Staged]:
+    """Write the records of one chunk into one file; return where each one is.
 
     No temporary name and no fsync: nothing but this run reads the work
-    directory, and the kept texts are made durable before they reach ``OUT``.
+    directory, and what is kept is made durable before it reaches OUT.
     """
     places = []
     start = 0
     for data in encoded:
-        places.append(Staged(batch, start, len(data)))
+        places.append(Staged(batch, start, len(data), record=True))
         start += len(data)
-    with open(batch_path(work_dir, batch), "wb") as stream:
+    with open(staged_path(work_dir, batch, True), "wb") as stream:
         stream.write(b"".join(encoded))
     return places
 
 
+def stage_each(
+    work_dir: str, batch: int, encoded: Sequence[bytes], record: bool = False
+) -> list[Staged | OSError]:
+    """Write each text (or record) into a file of its own; an error fails only that one."""
+    places: list[Staged | OSError] = []
+    for number, data in enumerate(encoded, start=1):
+        try:
+            with open(staged_path(work_dir, batch | number, record), "wb") as stream:
+                stream.write(data)
+        except OSError as error:
+            places.append(error)
+        else:
+            places.append(Staged(batch | number, 0, len(data), record))
+    return places
+
+
 def staged_location(work_dir: str | Path, staged: Staged) -> Location:
-    """Return the location of a staged text."""
-    return batch_path(work_dir, staged.batch), staged.start, staged.size
+    """Return the location of a staged document."""
+    return (
+        staged_path(work_dir, staged.batch, staged.record),
+        staged.start,
+        staged.size,
+        staged.record,
+    )
 
 
 def read_location(location: Location) -> str:
     """Return the text at a location (a whole file: universal newlines, as ``read_text``)."""
-    path, start, size = location
+    path, start, size, record = location
     if size == WHOLE_FILE:
         with open(path, encoding="utf-8") as stream:
             return stream.read()
     with open(path, "rb") as stream:
         stream.seek(start)
-        return stream.read(size).decode("utf-8")
+        data = stream.read(size)
+    return record_text(data) if record else data.decode("utf-8")
 
 
-class BatchReader:
-    """Read staged texts in run order, each batch file read once (they come in runs)."""
+def record_text(data: bytes) -> str:
+    r"""Return the text of a staged JSON Lines record.
 
-    def __init__(self, work_dir: str | Path) -> None:
-        """Read the batch files of ``work_dir``."""
-        self.work_dir = work_dir
-        self.batch = -1
+    >>> record_text(b'{"id":"a","text":"\\u4e00\\n","metadata":{}}\n')
+    '一\n'
+    """
+    text: str = json.loads(data)["text"]
+    return text
+
+
+class StagedReader:
+    """Read staged bytes in run order, each staged file read once (they come in runs)."""
+
+    def __init__(self) -> None:
+        """Read nothing yet."""
+        self.path = ""
         self.data = b""
 
-    def text(self, staged: Staged) -> bytes:
-        """Return the UTF-8 bytes of one staged text."""
-        if staged.batch != self.batch:
-            with open(batch_path(self.work_dir, staged.batch), "rb") as stream:
+    def bytes_at(self, location: Location) -> bytes:
+        """Return the bytes at a location."""
+        path, start, size, _ = location
+        if path != self.path:
+            with open(path, "rb") as stream:
                 self.data = stream.read()
-            self.batch = staged.batch
-        return self.data[staged.start : staged.start + staged.size]
+            self.path = path
+        return self.data[start : start + size]

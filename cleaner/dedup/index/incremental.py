@@ -12,8 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ...data import ClusterMember, DedupConfig, DuplicateCluster, IndexDuplicate
-from ...engine.workers import Processed
+from ...data import ClusterMember, DedupConfig, DuplicateCluster, IndexDuplicate, Processed
 from ..near import MINHASH_SCHEME, bands_and_rows
 from .store import IndexParams, IndexRecord, deduplicate_batch, open_index
 

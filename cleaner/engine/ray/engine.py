@@ -3,10 +3,10 @@
 ``pip install 'cleaner[ray]'`` adds it; ``clean IN OUT --engine ray
 [--ray-address ADDR]`` uses it. What moves where:
 
-- Pass 1 maps ``workers.scan_guarded`` over blocks of file names, explodes
-  each file's edge-line keys into ``(site, key)`` rows and counts them with a
+- Pass 1 maps ``workers.scan_task`` over the read tasks, explodes each
+  document's edge-line keys into ``(site, key)`` rows and counts them with a
   shuffle; only the keys frequent enough come back to the driver.
-- Pass 2 maps ``workers.process_batch`` over batches of ``BATCH_FILES`` files.
+- Pass 2 maps ``workers.clean_task`` over the read tasks.
   Workers write the cleaned texts into ``OUT/.cleaner-work`` (so IN and OUT
   must be on storage every node sees) and return a small record; the records
   (report entries, no text, no signature) come to the driver, the signatures
@@ -25,35 +25,39 @@ from __future__ import annotations
 import logging
 import pickle
 import socket
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ...data import CleanConfig, DuplicateCluster, FileFailure
-from ...dedup.clusters import TextPath, mark_templates, staged_masked_keys
+from ...data import CleanConfig, DuplicateCluster, FileFailure, Processed, ReadTask
+from ...dedup.clusters import mark_templates, staged_masked_keys
 from ...dedup.near import name_clusters
 from ...errors import UsageProblem
-from ..local import RAY_INSTALL_HINT, EdgeCounts, Progress, frequent_keys
-from ..workers import Processed, RunState, init_worker, process_batch, scan_guarded, site_of
+from ..cleaned import Cleaned
+from ..counts import FrequentLines, frequent_keys
+from ..local import (
+    RAY_INSTALL_HINT,
+    CleanResults,
+    Progress,
+    TaskSites,
+    Waiting,
+    task_units,
+    with_progress,
+)
+from ..workers import RunState, clean_task, scan_task
 from . import graph
 
 CONNECT_SECONDS = 5.0
-# Files a pass-2 batch of the graph: the figures in the README were measured at 64
-# (the local engine's calls are larger: engine.BATCH_FILES).
-BATCH_FILES = 64
-_SCANNED = pa.schema(
-    [
-        ("rel_path", pa.string()),
-        ("site", pa.string()),
-        ("keys", pa.list_(pa.uint64())),
-        ("failure", pa.binary()),
-    ]
-)
+_TASKS = pa.schema([("number", pa.int64()), ("task", pa.binary())])
+_SCANNED = pa.schema([("site", pa.string()), ("keys", pa.list_(pa.uint64()))])
 _CLEANED = pa.schema([("index", pa.int64()), ("record", pa.binary()), ("signature", pa.binary())])
+# A document's index on the cluster: its task's number, then its place in the task.
+# The order of indices is the run order; the driver numbers them 0, 1, 2 ...
+TASK_SHIFT = 24
 
 
 def start_ray_engine(address: str | None, jobs: int, progress: Progress | None) -> RayEngine:
@@ -99,21 +103,19 @@ def _check_reachable(address: str) -> None:
 
 
 def _scan_rows(table: pa.Table, state: RunState) -> pa.Table:
-    """Pass 1 on a block of file names: each file's site and edge-line keys, or its failure."""
-    init_worker(state)
-    rel_paths = table["rel_path"].to_pylist()
-    sites, keys, failures = [], [], []
-    for rel_path in rel_paths:
-        found = scan_guarded(rel_path)
-        failed = isinstance(found, FileFailure)
-        sites.append(site_of(rel_path))
-        keys.append([] if isinstance(found, FileFailure) else sorted(found))
-        failures.append(pickle.dumps(found) if failed else b"")
-    return pa.table([rel_paths, sites, keys, failures], schema=_SCANNED)
+    """Pass 1 on a block of tasks: each document's site and edge-line keys."""
+    sites, keys = [], []
+    for data in table["task"].to_pylist():
+        for result in scan_task(state, pickle.loads(data)):
+            if not isinstance(result, FileFailure):  # pass 2 reads it again and reports it
+                _, site, found = result
+                sites.append(site)
+                keys.append(sorted(found))
+    return pa.table([sites, keys], schema=_SCANNED)
 
 
 def _site_keys(table: pa.Table) -> pa.Table:
-    """Explode each file's keys into (site, key) rows, one per file that has the line."""
+    """Explode each document's keys into (site, key) rows, one per document that has the line."""
     keys = table["keys"].combine_chunks()
     parents = pc.list_parent_indices(keys)
     return pa.table({"site": table["site"].take(parents), "key": pc.list_flatten(keys)})
@@ -123,35 +125,28 @@ def _frequent_only(table: pa.Table, minimum: int) -> pa.Table:
     return table.filter(pc.greater_equal(table["count()"], minimum))
 
 
-def _failed_only(table: pa.Table) -> pa.Table:
-    return table.filter(pc.not_equal(pc.binary_length(table["failure"]), 0))
-
-
 def _members_only(table: pa.Table, members: list[int]) -> pa.Table:
     return table.filter(pc.is_in(table["index"], value_set=pa.array(members, pa.int64())))
 
 
 def _clean_rows(table: pa.Table, state: RunState) -> pa.Table:
-    """Pass 2 on a batch of files: records for the driver, signatures kept apart."""
-    init_worker(state)
-    batch = list(zip(table["index"].to_pylist(), table["rel_path"].to_pylist(), strict=True))
-    records, signatures = [], []
-    for result in process_batch(batch):
-        signature = b""
-        if isinstance(result, Processed):
-            if result.signature is not None:
-                signature = np.asarray(result.signature, dtype=np.uint32).tobytes()
-            result = replace(result, signature=None)
-        records.append(pickle.dumps(result))
-        signatures.append(signature)
-    indices = [index for index, _ in batch]
+    """Pass 2 on a block of tasks: records for the driver, signatures kept apart."""
+    indices, records, signatures = [], [], []
+    for number, data in zip(table["number"].to_pylist(), table["task"].to_pylist(), strict=True):
+        for place, result in enumerate(clean_task(state, pickle.loads(data))):
+            signature = b""
+            if isinstance(result, Processed):
+                if result.signature is not None:
+                    signature = np.asarray(result.signature, dtype=np.uint32).tobytes()
+                result = replace(result, signature=None)  # noqa: PLW2901
+            indices.append((number << TASK_SHIFT) | place)
+            records.append(pickle.dumps(result))
+            signatures.append(signature)
     return pa.table([indices, records, signatures], schema=_CLEANED)
 
 
 class RayEngine:
-    """The three jobs of an engine (see ``engine.Engine``) as Ray Data datasets."""
-
-    speculates = False  # a second pass-2 graph costs seconds to start: pass 1 reads every site
+    """The jobs of an engine (see ``engine.Engine``) as Ray Data datasets."""
 
     def __init__(self, ray: Any, partitions: int, progress: Progress | None, owns: bool) -> None:
         """Use the connected ``ray``; shuffles use ``partitions`` partitions (one per CPU)."""
@@ -160,26 +155,21 @@ class RayEngine:
         self.progress = progress
         self.owns = owns
         self.cleaned: Any = None  # pass 2's dataset: index, record, signature
+        self.indices: list[int] = []  # the cluster index of each record, in run order
 
-    def _files(self, rows: list[dict[str, Any]]) -> Any:
-        blocks = max(1, min(len(rows) // BATCH_FILES, self.partitions * 4))
+    def _tasks(self, tasks: Sequence[ReadTask]) -> Any:
+        rows = [{"number": task.number, "task": pickle.dumps(task)} for task in tasks]
+        blocks = max(1, min(len(rows), self.partitions * 4))
         return self.ray.data.from_items(rows, override_num_blocks=blocks)
 
     def count_edges(
-        self, rel_paths: list[str], state: RunState, known: dict[str, list[int]]
-    ) -> EdgeCounts:
+        self, scans: Sequence[ReadTask], state: RunState, known: Mapping[str, list[int]]
+    ) -> FrequentLines:
         """Scan on the cluster, count (site, key) with a shuffle, bring back the frequent keys."""
         assert not known, "a resumed run stays on the local engine"
-        scanned = (
-            self._files([{"rel_path": rel_path} for rel_path in rel_paths])
-            .map_batches(_scan_rows, batch_format="pyarrow", fn_kwargs={"state": state})
-            .materialize()
+        scanned = self._tasks(scans).map_batches(
+            _scan_rows, batch_size=1, batch_format="pyarrow", fn_kwargs={"state": state}
         )
-        failures: dict[str, FileFailure] = {}
-        for row in scanned.map_batches(_failed_only, batch_format="pyarrow").iter_rows():
-            failures[row["rel_path"]] = pickle.loads(row["failure"])
-        if self.progress:
-            self.progress("scan", len(rel_paths), len(rel_paths))
         minimum = state.config.boilerplate.corpus_min_docs
         frequent = (
             scanned.map_batches(_site_keys, batch_format="pyarrow")
@@ -190,56 +180,56 @@ class RayEngine:
         counts = {
             (row["site"], int(row["key"])): int(row["count()"]) for row in frequent.iter_rows()
         }
-        return EdgeCounts(frequent_keys(counts, minimum), failures, {})
+        if self.progress:
+            total = sum(task_units(task) for task in scans)
+            self.progress("scan", total, total)
+        return FrequentLines(frequent_keys(counts, minimum), {}, {})
 
-    def clean_files(self, todo: list[tuple[int, str]], state: RunState) -> Any:
-        """Clean on the cluster; yield the records in the order of ``todo``."""
-        rows = [{"index": index, "rel_path": rel_path} for index, rel_path in todo]
+    def clean(
+        self, tasks: Sequence[ReadTask], state: RunState, sites: TaskSites
+    ) -> Iterator[CleanResults]:
+        """Clean on the cluster; yield each task's records, in order."""
         self.cleaned = (
-            self._files(rows)
+            self._tasks(tasks)
             .map_batches(
-                _clean_rows,
-                batch_size=BATCH_FILES,
-                batch_format="pyarrow",
-                fn_kwargs={"state": state},
+                _clean_rows, batch_size=1, batch_format="pyarrow", fn_kwargs={"state": state}
             )
             .materialize()
         )
-        results: dict[int, Processed | FileFailure] = {}
+        found: dict[int, Processed | FileFailure] = {}
         for row in self.cleaned.select_columns(["index", "record"]).iter_rows():
-            results[int(row["index"])] = pickle.loads(row["record"])
-        for done, (index, _) in enumerate(todo, start=1):
-            if self.progress:
-                self.progress("clean", done, len(todo))
-            yield results.pop(index)
+            found[int(row["index"])] = pickle.loads(row["record"])
+        indices = sorted(found)
+        self.indices = [i for i in indices if isinstance(found[i], Processed)]
+        by_task: dict[int, CleanResults] = {}
+        for index in indices:
+            by_task.setdefault(index >> TASK_SHIFT, []).append(found.pop(index))
+        return with_progress(
+            (by_task.get(t.number, []) for t in tasks), tasks, "clean", self.progress
+        )
 
     def document_clusters(
-        self,
-        entries: list[tuple[int, str, Processed]],
-        config: CleanConfig,
-        work_dir: Path | None,
-        texts: TextPath,
+        self, cleaned: Cleaned, config: CleanConfig
     ) -> tuple[DuplicateCluster, ...]:
         """Find the clusters on the cluster; name them here, as the local engine does."""
-        if not config.dedup.documents or len(entries) < 2 or self.cleaned is None:
+        processed = cleaned.processed
+        if not config.dedup.documents or len(processed) < 2 or self.cleaned is None:
             return ()
+        assert len(self.indices) == len(processed)  # no resume on Ray: the records of pass 2
         num_perm = config.dedup.num_perm
-        shards = graph.shards(self.partitions)
         signed = self.cleaned.map_batches(
             graph.signed_rows,
             batch_format="pyarrow",
-            fn_kwargs={"num_perm": num_perm, "shards": shards},
+            fn_kwargs={"num_perm": num_perm, "shards": graph.shards(self.partitions)},
         ).materialize()
         places = graph.staged_places(
-            {index: p.staged for index, _, p in entries if p.staged is not None}
+            {index: p.staged for index, p in zip(self.indices, processed, strict=True) if p.staged}
         )
-        edges = graph.duplicate_edges(
-            signed, config, str(work_dir) if work_dir else None, self.partitions, places
-        )
+        edges = graph.duplicate_edges(signed, config, cleaned.work_dir, self.partitions, places)
         roots = graph.connected_roots(edges, self.partitions)
         if not roots:
             return ()
-        position = {index: place for place, (index, _, _) in enumerate(entries)}
+        position = {index: place for place, index in enumerate(self.indices)}
         groups: dict[int, list[int]] = {}
         for member in sorted(roots):
             groups.setdefault(roots[member], []).append(position[member])
@@ -250,7 +240,6 @@ class RayEngine:
             position[int(row["index"])]: np.frombuffer(row["signature"], dtype=np.uint32)
             for row in wanted.iter_rows()
         }
-        processed = [p for _, _, p in entries]
         reports = [p.report for p in processed]
         clusters = name_clusters(
             [groups[root] for root in sorted(groups)],
@@ -259,11 +248,27 @@ class RayEngine:
             [r.chars_out for r in reports],
             config.dedup,
         )
-        keys = staged_masked_keys(entries, texts) if work_dir is not None else None
+        keys = staged_masked_keys(cleaned.location) if cleaned.work_dir is not None else None
         return mark_templates(clusters, processed, config, keys)
+
+    def start(self, function: Callable[[Any], Any], tasks: list[Any]) -> Waiting:
+        """Run the writers' tasks on the cluster (each worker writes its own files)."""
+        run = self.ray.remote(function)
+        return _RayWork(self.ray, [run.remote(task) for task in tasks])
 
     def close(self) -> None:
         """Shut down the Ray instance this engine started (not one it joined)."""
         self.cleaned = None
         if self.owns:
             self.ray.shutdown()
+
+
+class _RayWork:
+    """Writers' tasks running on the cluster."""
+
+    def __init__(self, ray: Any, references: list[Any]) -> None:
+        self.ray = ray
+        self.references = references
+
+    def wait(self) -> list[Any]:
+        return list(self.ray.get(self.references))

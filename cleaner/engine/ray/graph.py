@@ -34,11 +34,11 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ...data import CleanConfig
+from ...data import CleanConfig, Staged
 from ...dedup import lsh
 from ...dedup.clusters import exact_jaccard_reader
 from ...dedup.minhash import is_empty
-from ...write.staging import Location, Staged, staged_location
+from ...write.staging import Location, staged_location
 
 # More rounds than any graph needs: each round at least halves the longest path.
 MAX_ROUNDS = 64
@@ -177,8 +177,7 @@ def _verified(
 ) -> pa.Table:
     """Keep the pairs that reach the threshold, exactly when the texts can be read.
 
-    ``places[index]`` is where the text of the run's ``index``-th file is staged
-    (batch, start, size).
+    ``places`` says where each document's text is staged (``staged_places``).
     """
     threshold = config.dedup.jaccard_threshold
     first, second = _ints(table["a"]), _ints(table["b"])
@@ -189,8 +188,7 @@ def _verified(
         names = np.unique(np.concatenate([first[asked], second[asked]]))
 
         def location(position: int) -> Location:
-            batch, start, size = places[names[position]].tolist()
-            return staged_location(work_dir, Staged(batch, start, size))
+            return staged_location(work_dir, _place_of(places, int(names[position])))
 
         exact = exact_jaccard_reader(location, config.dedup.shingle_chars)
         pairs = np.searchsorted(names, np.stack([first[asked], second[asked]], axis=1))
@@ -254,17 +252,26 @@ def duplicate_edges(
 
 
 def staged_places(staged: dict[int, Staged]) -> npt.NDArray[np.int64]:
-    """Return where each run index's text is staged, one (batch, start, size) row per index.
+    """Return where each document's text is staged: (index, batch, start, size, record) rows.
 
-    24 bytes per file, sent once to the workers that verify candidate pairs.
+    40 bytes per document, sorted by index, sent once to the workers that verify
+    candidate pairs (``_place_of`` looks a document up).
 
-    >>> staged_places({2: Staged(0, 10, 5)}).tolist()
-    [[-1, -1, -1], [-1, -1, -1], [0, 10, 5]]
+    >>> staged_places({9: Staged(7, 10, 5, True)}).tolist()
+    [[9, 7, 10, 5, 1]]
     """
-    places = np.full((max(staged, default=-1) + 1, 3), -1, dtype=np.int64)
-    for index, place in staged.items():
-        places[index] = (place.batch, place.start, place.size)
+    places = np.zeros((len(staged), 5), dtype=np.int64)
+    for row, index in enumerate(sorted(staged)):
+        place = staged[index]
+        places[row] = (index, place.batch, place.start, place.size, place.record)
     return places
+
+
+def _place_of(places: npt.NDArray[np.int64], index: int) -> Staged:
+    """Return where the document with cluster index ``index`` is staged."""
+    row = int(np.searchsorted(places[:, 0], index))
+    _, batch, start, size, record = places[row].tolist()
+    return Staged(batch, start, size, bool(record))
 
 
 def shards(partitions: int) -> int:

@@ -196,7 +196,9 @@ class CleanConfig:
     """Everything a run needs to know; built by the CLI or by library callers.
 
     Attributes:
-        glob: which files under the input directory are read.
+        glob: which files under the input directory are read; None: those of the
+            input format (``**/*.txt`` for ``auto`` and ``text``, ``**/*.parquet``
+            for ``parquet`` ...; see ``read.readers.DEFAULT_GLOBS``).
         input_format: ``auto`` reads each file as its name says (``.txt`` text,
             ``.html`` pages, ``.jsonl[.gz|.zst]``, ``.parquet``, ``.warc[.gz]``,
             ``.wet[.gz]``); a reader's name reads every file with that reader.
@@ -227,7 +229,7 @@ class CleanConfig:
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
     boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
     dedup: DedupConfig = field(default_factory=DedupConfig)
-    glob: str = "**/*.txt"
+    glob: str | None = None
     input_format: str = "auto"
     text_key: str = "text"
     id_key: str = "id"

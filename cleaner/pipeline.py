@@ -12,24 +12,30 @@ the kept documents in place while the reports are rendered.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from .clean.document import clean_text as clean_text
-from .data import CleanConfig, CleanReport
+from .data import CleanConfig, CleanReport, Document
 from .dedup.decide import find_duplicates, index_kept
 from .engine import Progress, start_engine
 from .engine.cleaned import clean_all
 from .engine.frequent import count_frequent_lines
 from .engine.parallel import default_jobs
 from .engine.workers import RunState
+from .read.jsonl import read_records
 from .read.plan import plan_input
 from .report.files import RESERVED_NAMES, assemble_report, render_reports, write_reports
-from .write.files import check_paths, work_directory
+from .write.files import CORPUS_JSONL, check_paths, work_directory
 from .write.outputs import finish_writing, start_writing
 from .write.resume import EarlierRun, remember_run
+from .write.spool import spool_documents
 
 # Objects allocated before a young collection, and collections before the next
 # older one (Python's defaults: 700, 10, 10); see rare_collections.
@@ -95,6 +101,64 @@ def clean_corpus(
             return report
     finally:
         runner.close()
+
+
+class CleanedDocuments:
+    """The result of ``clean_documents``: the kept documents (iterate) and the run's report.
+
+    The documents are read back one at a time from a temporary folder, removed
+    when this object is closed (``with`` it, or call ``close``) or collected.
+    """
+
+    def __init__(self, folder: Path, report: CleanReport) -> None:
+        """Hold the run's temporary ``folder`` (removed with this object) and its ``report``."""
+        self.folder = folder
+        self.report = report
+        self._remove = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        """Yield each kept document as ``{"id", "text", "metadata"}``, in input order."""
+        return read_records(self.folder / "out" / CORPUS_JSONL)
+
+    def close(self) -> None:
+        """Remove the temporary folder."""
+        self._remove()
+
+    def __enter__(self) -> CleanedDocuments:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def clean_documents(
+    documents: Iterable[Mapping[str, Any] | Document],
+    config: CleanConfig = CleanConfig(),
+    jobs: int | None = None,
+) -> CleanedDocuments:
+    r"""Clean documents given in memory, as a step of another pipeline or in a notebook.
+
+    Each document is a mapping (its text under ``config.text_key``, its id under
+    ``config.id_key``, any other field passed through into the metadata) or a
+    ``Document``. They are cleaned and deduplicated as a corpus, exactly as
+    ``clean_corpus`` cleans JSON Lines; iterate the result for the kept ones.
+
+    >>> with clean_documents([{"id": "a", "text": "\u5e02\u533b\u4fdd\u5c40"}], jobs=1) as kept:
+    ...     [(d["id"], d["text"]) for d in kept], kept.report.files_written
+    ([('a', '市医保局\n')], 1)
+    """
+    folder = Path(tempfile.mkdtemp(prefix="cleaner-"))
+    try:
+        source = folder / "in" / "documents.jsonl"
+        source.parent.mkdir()
+        spool_documents(documents, source, config.text_key, config.id_key)
+        settings = replace(config, glob=None, input_format="jsonl", output_format="jsonl")
+        settings = replace(settings, compression="none", shard_bytes=0, jsonl_path=None)
+        report = clean_corpus(source, folder / "out", settings, jobs=jobs)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return CleanedDocuments(folder, report)
 
 
 @contextmanager

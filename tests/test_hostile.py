@@ -97,7 +97,7 @@ def test_full_disk_fails_the_file_not_the_run(tmp_path, monkeypatch):
             OSError(errno.ENOSPC, "No space left on device")
             if "\u533b\u7597\u4fdd\u969c\n".encode() in text[:30]  # seed 000
             else place
-            for text, place in zip(texts, places)
+            for text, place in zip(texts, places, strict=True)
         ]
 
     monkeypatch.setattr(workers, "stage_each", stage_each)

@@ -121,9 +121,22 @@ def test_glob_to_regex(pattern: str, path: str, matches: bool) -> None:
     assert bool(glob_to_regex(pattern).fullmatch(path)) is matches
 
 
-def test_invalid_range_is_a_usage_problem() -> None:
-    with pytest.raises(UsageProblem, match="not a valid pattern"):
-        glob_to_regex("[z-a].txt")
+def test_a_reversed_range_matches_no_name() -> None:
+    assert not glob_to_regex("[z-a].txt").fullmatch("a.txt")
+    assert not glob_to_regex("[z-a].txt").fullmatch("z.txt")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path", "matches"),
+    [
+        ("**/*.{jsonl,ndjson}{,.gz,.zst}", "a/b.jsonl.gz", True),
+        ("**/*.{jsonl,ndjson}{,.gz,.zst}", "b.ndjson", True),
+        ("**/*.{jsonl,ndjson}{,.gz,.zst}", "b.json", False),
+        ("/news/*.txt", "news/a.txt", True),
+    ],
+)
+def test_braces_choose_and_a_leading_slash_is_the_input(pattern: str, path: str, matches: bool) -> None:
+    assert bool(glob_to_regex(pattern).fullmatch(path)) is matches
 
 
 def test_root_that_is_a_file(tree: Path) -> None:

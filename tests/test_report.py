@@ -270,6 +270,6 @@ def test_markdown_escapes_table_cells(tmp_path):
 def test_terminal_summary_has_timing_but_reports_do_not(seed_run):
     out, report, _ = seed_run
     summary = render_summary(report, 2.0, "cleaned")
-    assert summary.startswith("cleaned 5 files (0.07 MB) in 2.00 s")
+    assert summary.startswith("cleaned 5 documents (0.07 MB) in 2.00 s")
     assert "duplicated blocks: 1 in 1 document" in summary
     assert "MB/s" not in (out / "_report.md").read_text(encoding="utf-8")

@@ -47,7 +47,8 @@ def print_config(runner, *args: str) -> dict:
 
 def test_keys_are_the_long_option_names():
     keys = [setting.key for setting in SETTINGS]
-    assert keys[:4] == ["glob", "format", "jsonl", "punctuation"]
+    assert keys[:5] == ["glob", "input-format", "text-key", "id-key", "format"]
+    assert {"compression", "shard-size", "write-dropped", "jsonl", "punctuation"} <= set(keys)
     assert {"cjk-spacing", "corpus-min-docs", "min-block-chars", "index", "doc-dedup"} <= set(keys)
     assert len(keys) == len(CONFIG_OPTIONS)
     by_key = {setting.key: setting for setting in SETTINGS}
@@ -70,7 +71,8 @@ def test_print_config_shows_the_defaults_without_in_or_out(runner, workdir):
     assert result.stdout.startswith("# The effective settings of clean")
     settings = printed_settings(result.stdout)
     assert settings["threshold"] == 0.8
-    assert settings["glob"] == "**/*.txt"
+    assert "glob" not in settings  # not set: the input format's files
+    assert settings["input-format"] == "auto"
     assert settings["corpus-min-docs"] == 5
     assert settings["block-dedup"] is True
     assert "index" not in settings  # unset: listed as a comment

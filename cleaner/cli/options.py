@@ -7,11 +7,13 @@ command line, the settings file (``--config``, ``[tool.cleaner]``) and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import click
 
+from ..config import COMPRESSION_CHOICES
 from ..data import (
     CJK_SPACING_CHOICES,
     FORMAT_CHOICES,
@@ -23,19 +25,70 @@ from ..data import (
     NormalizeConfig,
 )
 from ..engine.parallel import default_jobs
+from ..read.readers import INPUT_FORMATS
 from ..settings import settings_from_options as _settings_from_options
 from .settings import settings_file_options
 from .settings import settled_config as _settled_config
 
+SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)([KMG]?)")
+SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 # (flags, keyword arguments) of every option that shapes the result.
 CONFIG_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
-    (("--glob",), {"default": "**/*.txt", "help": "Which files under IN to read."}),
+    (
+        ("--glob",),
+        {
+            "help": "Which files under IN to read ({a,b} and ** work) [default: those of the "
+            "input format; **/*.txt for auto].",
+        },
+    ),
+    (
+        ("--input-format",),
+        {
+            "type": click.Choice(INPUT_FORMATS),
+            "default": "auto",
+            "help": "How to read the files: auto goes by each name (.txt, .html, .jsonl[.gz|.zst], "
+            ".parquet, .warc[.gz], .wet[.gz]); a format reads every file that way.",
+        },
+    ),
+    (
+        ("--text-key",),
+        {"default": "text", "help": "The field of a JSON Lines or Parquet record with its text."},
+    ),
+    (
+        ("--id-key",),
+        {"default": "id", "help": "The field that holds a record's id (else FILE:LINE is its id)."},
+    ),
     (
         ("--format", "output_format"),
         {
             "type": click.Choice(FORMAT_CHOICES),
             "default": "text",
-            "help": "text: OUT mirrors IN; jsonl: one OUT/corpus.jsonl.",
+            "help": "text: OUT mirrors IN; jsonl: OUT/corpus.jsonl; parquet: OUT/corpus.parquet.",
+        },
+    ),
+    (
+        ("--compression",),
+        {
+            "type": click.Choice(COMPRESSION_CHOICES),
+            "default": "none",
+            "help": "Compress JSON Lines output: gzip (.gz) or zstd (.zst).",
+        },
+    ),
+    (
+        ("--shard-size",),
+        {
+            "default": "0",
+            "metavar": "SIZE",
+            "help": "Start a new JSON Lines or Parquet shard (corpus-00000.jsonl, ...) every SIZE "
+            "bytes of records, e.g. 256M or 1G; 0 writes one file.",
+        },
+    ),
+    (
+        ("--write-dropped/--no-write-dropped",),
+        {
+            "default": False,
+            "help": "Also write the documents dropped as duplicates under OUT/_dropped, in the "
+            "output format, with the reason and the kept document's id.",
         },
     ),
     (
@@ -185,11 +238,31 @@ def _make_config(options: dict[str, Any]) -> CleanConfig:
             numbers_matter=options["numbers_matter"],
         ),
         glob=options["glob"],
+        input_format=options["input_format"],
+        text_key=options["text_key"],
+        id_key=options["id_key"],
         output_format=options["output_format"],
+        compression=options["compression"],
+        shard_bytes=parse_size(options["shard_size"]),
+        write_dropped=options["write_dropped"],
         jsonl_path=options["jsonl"],
         index_path=options["index_path"],
         follow_symlinks=options["follow_symlinks"],
     )
+
+
+def parse_size(value: str | int) -> int:
+    """Read a size in bytes, with an optional K, M or G (powers of 1024).
+
+    >>> parse_size("256M"), parse_size("1g"), parse_size(0)
+    (268435456, 1073741824, 0)
+    """
+    text = str(value).strip().upper().removesuffix("B")
+    match = SIZE_RE.fullmatch(text)
+    if not match:
+        raise ValueError(f"shard size {value!r} is not a size; write it as 500M, 2G or 1000000")
+    number, unit = match.groups()
+    return int(float(number) * SIZE_UNITS[unit or ""])
 
 
 def settled_config(options: dict[str, Any]) -> CleanConfig:

@@ -14,17 +14,14 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..data import CleanConfig, FileFailure
 from ..engine.local import ENGINES
 from ..engine.parallel import keep_freed_memory
-from ..pipeline import clean_corpus, clean_text
-from ..read.decode import decode_file
-from ..read.files import read_stdin
+from ..pipeline import clean_corpus
 from ..report.render import render_summary
-from ..write.files import write_stdout
 from .errors import click_errors
 from .options import config_options, run_options, settled_config
 from .settings import required_argument as required_argument
+from .stdin import clean_stdin
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Below this many files a progress bar only flickers.
@@ -80,22 +77,6 @@ def progress_bar(show: bool | None, quiet: bool) -> _ProgressBar | None:
     """Return a progress bar when asked, or by default when stderr is a terminal."""
     wanted = show if show is not None else (not quiet and sys.stderr.isatty())
     return _ProgressBar() if wanted else None
-
-
-def _clean_stdin(config: CleanConfig, quiet: bool) -> int:
-    decoded = decode_file(read_stdin(), config.sample_bytes)
-    if isinstance(decoded, FileFailure):
-        click.echo(f"clean: standard input: {decoded.reason}", err=True)
-        return EXIT_SKIPPED
-    result = clean_text(decoded.text, config)
-    write_stdout(result.text)
-    if not quiet:
-        click.echo(
-            f"cleaned standard input: {result.lines_in} lines in, {result.lines_out} out, "
-            f"{len(result.removed)} removed, {len(result.duplicate_blocks)} duplicated block(s)",
-            err=True,
-        )
-    return EXIT_OK
 
 
 class _DefaultGroup(click.Group):
@@ -173,7 +154,7 @@ def run(
     if input_path == "-":
         if output_dir not in (None, "-"):
             raise click.UsageError("with IN '-' the cleaned text goes to standard output; omit OUT")
-        sys.exit(_clean_stdin(config, quiet))
+        sys.exit(clean_stdin(config, quiet, jobs))
     if output_dir is None:
         raise click.UsageError("missing OUT: the directory the cleaned corpus is written to")
     if ray_address and engine != "ray":

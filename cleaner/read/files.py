@@ -20,12 +20,16 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from wcmatch import glob as wcmatch_glob
+
 from ..data import FileFailure, RawFile
 from ..errors import UsageProblem
 
 DEFAULT_PATTERN = "**/*.txt"
 STDIN_PATH = "-"
 READ_CHUNK_BYTES = 1 << 20  # os.read returns at most this much a call
+# ** spans folders, {a,b} chooses, and names starting with a dot match like any other.
+GLOB_FLAGS = wcmatch_glob.GLOBSTAR | wcmatch_glob.BRACE | wcmatch_glob.DOTGLOB
 
 
 def input_root(path: Path) -> Path:
@@ -248,88 +252,27 @@ def _is_inside(path: str, real_dir: str) -> bool:
 
 
 def glob_to_regex(pattern: str) -> re.Pattern[str]:
-    """Compile a glob over POSIX relative paths into a regular expression.
+    """Compile a glob over POSIX relative paths into one regular expression (wcmatch's rules).
 
     ``**`` as a whole path segment matches any number of directories, including none;
-    ``*`` matches within one segment, ``?`` one character except ``/`` and ``[...]``
-    (``[!...]`` negated) one character from a set. A pattern without ``/`` matches
-    only at the top level, as in the shell. An invalid range such as ``[z-a]`` raises
-    ``UsageProblem``.
+    ``*`` matches within one segment, ``?`` one character except ``/``, ``[...]``
+    (``[!...]`` negated) one character from a set, and ``{a,b}`` either choice.
+    A pattern without ``/`` matches only at the top level, as in the shell; hidden
+    files match like any other.
 
     >>> rx = glob_to_regex("**/*.txt")
     >>> [bool(rx.fullmatch(p)) for p in ("a.txt", "x/y/a.txt", "a.txt.bak")]
     [True, True, False]
     >>> bool(glob_to_regex("*.txt").fullmatch("sub/a.txt"))
     False
-    >>> bool(glob_to_regex("news/[0-9]?.htm*").fullmatch("news/1a.html"))
+    >>> bool(glob_to_regex("**/*.{jsonl,parquet}").fullmatch("shards/0.parquet"))
     True
     """
-    segments = pattern.strip("/").split("/")
-    parts: list[str] = []
-    for index, segment in enumerate(segments):
-        last = index == len(segments) - 1
-        if segment == "**":
-            # "**/" may match nothing, so the slash belongs to the optional group.
-            parts.append(".*" if last else "(?:[^/]+/)*")
-        else:
-            parts.append(_segment_to_regex(segment) + ("" if last else "/"))
     try:
-        return re.compile("".join(parts))
-    except re.error as error:  # e.g. a reversed range such as [z-a]
+        included, _ = wcmatch_glob.translate(pattern.strip("/"), flags=GLOB_FLAGS)
+        return re.compile("|".join(f"(?:{regex})" for regex in included))
+    except (re.error, ValueError) as error:
         raise UsageProblem(f"glob {pattern!r} is not a valid pattern ({error}); fix it") from error
-
-
-def _segment_to_regex(segment: str) -> str:
-    """Translate one path segment of a glob (no ``/``) into a regular expression."""
-    out: list[str] = []
-    i = 0
-    while i < len(segment):
-        ch = segment[i]
-        if ch == "*":
-            out.append("[^/]*")
-        elif ch == "?":
-            out.append("[^/]")
-        elif ch == "[":
-            start = i + 1
-            if segment[start : start + 1] == "!":
-                start += 1
-            if segment[start : start + 1] == "]":
-                start += 1  # a "]" right after "[" or "[!" is a member, as in fnmatch
-            end = segment.find("]", start)
-            if end == -1:
-                out.append(re.escape(ch))  # an unclosed "[" is a literal, as in fnmatch
-            else:
-                body = segment[i + 1 : end]
-                negate = body.startswith("!")
-                members = _class_members(body[1:] if negate else body)
-                out.append(f"[^/{members}]" if negate else f"[{members}]")
-                i = end
-        else:
-            out.append(re.escape(ch))
-        i += 1
-    return "".join(out)
-
-
-def _class_members(body: str) -> str:
-    r"""Escape the inside of a glob ``[...]`` for a regex class, keeping ``a-z`` ranges.
-
-    Characters that regex classes treat specially (or warn about as future set
-    operations) are escaped; a ``-`` stays a range only between two members.
-
-    >>> _class_members("a-z]")
-    'a-z\\]'
-    >>> _class_members("--^")
-    '\\-\\-\\^'
-    """
-    out: list[str] = []
-    for index, ch in enumerate(body):
-        is_range = (
-            ch == "-"
-            and 0 < index < len(body) - 1
-            and "-" not in (body[index - 1], body[index + 1])
-        )
-        out.append(ch if ch.isalnum() or is_range or ch in "_. " else "\\" + ch)
-    return "".join(out)
 
 
 def read_bytes(path: str) -> bytes:

@@ -17,6 +17,7 @@ import io
 import json
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 from ..data import CleanConfig, Document, FileFailure, ReadTask
@@ -137,3 +138,11 @@ def _reason(error: BaseException) -> str:
     if isinstance(error, OSError) and error.strerror:
         return error.strerror.lower()
     return str(error) or type(error).__name__
+
+
+def read_records(path: Path) -> Iterator[dict[str, Any]]:
+    """Yield the records of a JSON Lines file this tool wrote (one object a line)."""
+    with open_compressed(os.fspath(path)) as stream:
+        for line in stream:
+            record: dict[str, Any] = json.loads(line)
+            yield record

@@ -9,7 +9,7 @@ from ..data import CleanConfig, FileFailure, ReadTask
 from ..errors import UsageProblem
 from .files import printable_path, scan_files
 from .html import INSTALL_HINT, extraction_available
-from .readers import plan_tasks, reader_of
+from .readers import input_glob, plan_tasks, reader_of
 
 # Files of one document each, per task: a worker signs their paragraphs in one call
 # (a call has a fixed cost: about 1 ms, a staged file, numpy calls, a message); on
@@ -53,17 +53,18 @@ def plan_input(
     """
     if not input_path.exists():
         raise UsageProblem(f"input {input_path} does not exist")
+    glob = input_glob(config)
     rel_paths, passed_over = scan_files(
-        input_path, config.glob, config.follow_symlinks, output_dir=output_dir
+        input_path, glob, config.follow_symlinks, output_dir=output_dir
     )
     if not rel_paths:
         raise UsageProblem(
-            f"no files match {config.glob!r} under {input_path}; use --glob to choose other files"
+            f"no files match {glob!r} under {input_path}; use --glob to choose other files"
         )
     readers = {reader_of(rel_path, config.input_format) for rel_path in rel_paths}
     # WET files need no extraction; a WARC's HTML responses say so one by one.
     if "html" in readers and not extraction_available():
-        raise UsageProblem(f"HTML pages were selected by {config.glob!r}: {INSTALL_HINT}")
+        raise UsageProblem(f"HTML pages were selected by {glob!r}: {INSTALL_HINT}")
     clash = sorted(reserved.intersection(rel_paths))
     if clash:
         raise UsageProblem(f"input file {clash[0]} has the name of an output file of this tool")

@@ -61,6 +61,24 @@ SUFFIXES: tuple[tuple[str, str], ...] = (
     (".wet", "warc"),
 )
 INPUT_FORMATS = ("auto", *READERS)
+# The files a run reads when no glob is given: those of its input format.
+DEFAULT_GLOBS = {
+    "auto": "**/*.txt",
+    "text": "**/*.txt",
+    "html": "**/*.{html,htm}",
+    "jsonl": "**/*.{jsonl,ndjson}{,.gz,.zst}",
+    "parquet": "**/*.parquet",
+    "warc": "**/*.{warc,wet}{,.gz}",
+}
+
+
+def input_glob(config: CleanConfig) -> str:
+    """Return the glob a run reads: the one asked for, or its input format's.
+
+    >>> input_glob(CleanConfig(input_format="parquet")), input_glob(CleanConfig(glob="*.md"))
+    ('**/*.parquet', '*.md')
+    """
+    return config.glob or DEFAULT_GLOBS.get(config.input_format, DEFAULT_GLOBS["auto"])
 
 
 def reader_of(rel_path: str, input_format: str = "auto") -> str:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..clean.normalize import extract_numbers
 from ..data import CleanReport, Decoding, FileReport
+from ..read.readers import input_glob
 from .html.page import TextLookup, render_html_data
 from .markdown import render_markdown_data
 
@@ -28,6 +29,9 @@ SCHEMA_RESOURCE = "schema.json"
 SUMMARY_MAX_BLOCKS = 5
 SUMMARY_MAX_SKIPPED = 20
 DECODING_FIELDS = tuple(field.name for field in fields(Decoding))
+# Where outputs went is a property of the invocation, not of the result, and may
+# be an absolute path: it stays out of the report.
+PRIVATE_SETTINGS = ("jsonl_path", "index_path")
 
 
 def load_schema() -> dict[str, Any]:
@@ -123,10 +127,9 @@ def build_report(report: CleanReport) -> dict[str, Any]:
     removed_lines = [line for entry in files for line in entry["removed_lines"]]
     return {
         "schema": REPORT_SCHEMA,
-        # Where the JSONL copy went is a property of the invocation, not of the
-        # result, and may be an absolute path: it stays out of the report.
         "settings": {
-            k: v for k, v in asdict(report.config).items() if k not in ("jsonl_path", "index_path")
+            **{k: v for k, v in asdict(report.config).items() if k not in PRIVATE_SETTINGS},
+            "glob": input_glob(report.config),
         },
         "totals": _totals(report, sum(len(r.get("numbers", ())) for r in removed_lines)),
         "files": files,
@@ -214,7 +217,7 @@ def render_summary(report: CleanReport, seconds: float, output: str | None) -> s
     megabytes = sum(f.bytes_in for f in report.files) / 1e6
     speed = f", {megabytes / seconds:.2f} MB/s" if seconds > 0 else ""
     lines = [
-        f"cleaned {totals['files_read']} files ({megabytes:.2f} MB) in {seconds:.2f} s{speed}",
+        f"cleaned {totals['files_read']} documents ({megabytes:.2f} MB) in {seconds:.2f} s{speed}",
         f"  read {totals['files_read']}  written {totals['files_written']}  "
         f"skipped {totals['files_skipped']}  "
         f"near-duplicate documents dropped {totals['documents_dropped_as_duplicates']}",

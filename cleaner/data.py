@@ -11,6 +11,9 @@ from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any, Literal, TypeVar
 
+from .clean.filters import Rejection
+from .clean.signals import Signals
+
 # The configuration lives in config.py; its names stay importable from here.
 from .config import (
     CJK_SPACING_CHOICES,
@@ -204,11 +207,17 @@ class QualityWarning:
 
 @dataclass(frozen=True, slots=True)
 class ClusterMember:
-    """A document dropped as a near-duplicate of a cluster's kept document."""
+    """A document dropped as a near-duplicate of a cluster's kept document.
+
+    ``test`` says which test joined it: ``jaccard`` (similar as wholes) or
+    ``containment`` (most of the smaller text is inside the larger one); for
+    containment, ``similarity`` is that share.
+    """
 
     doc_id: str
     similarity: float
     differs_only_in_numbers: bool = False
+    test: str = "jaccard"
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,6 +250,7 @@ class CleanedText:
     warnings: tuple[QualityWarning, ...] = ()
     # The MinHash signature of the kept text (numpy uint32), None when it is empty.
     signature: Any = None
+    signals: Signals | None = None
 
 
 @pickled_by_fields
@@ -261,7 +271,11 @@ class FileReport:
     chars_out: int
     bytes_in: int
     warnings: tuple[QualityWarning, ...] = ()
-    status: Literal["written", "duplicate", "failed"] = "written"
+    status: Literal["written", "duplicate", "failed", "filtered"] = "written"
+    # What the document is (measured on every document) and, for a document a
+    # filter dropped (status "filtered"), why.
+    signals: Signals | None = None
+    filtered: Rejection | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,9 @@ from ..clean.blocks import documents_sharing_bands
 from ..clean.boilerplate.edges import edge_keys, zone_keys
 from ..clean.boilerplate.lines import bytes_key
 from ..clean.document import finish_document, strip_document
+from ..clean.filters import check_signals
 from ..clean.normalize import normalize_text
+from ..clean.signals import measure_batch
 from ..data import (
     CleanConfig,
     CleanedText,
@@ -30,6 +32,7 @@ from ..data import (
     RawFile,
     Stripped,
 )
+from ..dedup.containment import paragraph_keys
 from ..dedup.near import (
     Signature,
     Signatures,
@@ -72,6 +75,8 @@ class Processed:
     text_key: int  # key of the cleaned text
     staged: Staged | None = None  # where the text waits in the work directory
     edge_keys: frozenset[int] | None = None  # for a file of a speculative site
+    # Keys of the long paragraphs (numpy uint64): containment's candidates (issue 18).
+    paragraph_keys: Any = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle the signature as its bytes: an array's own pickling cost 8 us a record.
@@ -80,14 +85,18 @@ class Processed:
         array over the bytes.
         """
         signature = None if self.signature is None else self.signature.tobytes()
+        keys = None if self.paragraph_keys is None else self.paragraph_keys.tobytes()
         fields = (self.masked_key, self.text_key, self.staged, self.edge_keys)
-        return _processed, (self.report, signature, *fields)
+        return _processed, (self.report, signature, keys, *fields)
 
 
-def _processed(report: FileReport, signature: bytes | None, *fields: Any) -> Processed:
+def _processed(
+    report: FileReport, signature: bytes | None, keys: bytes | None, *fields: Any
+) -> Processed:
     """Rebuild a pickled ``Processed``."""
     array = None if signature is None else np.frombuffer(signature, dtype=np.uint32)
-    return Processed(report, array, *fields)
+    paragraph_keys = None if keys is None else np.frombuffer(keys, dtype=np.uint64)
+    return Processed(report, array, *fields, paragraph_keys=paragraph_keys)
 
 
 _STATE: dict[str, RunState] = {}
@@ -216,8 +225,8 @@ def _prepare_file(index: int, rel_path: str) -> _Prepared | FileFailure:
     return _Prepared(index, name, document, normalized, stripped, page, size, keys)
 
 
-# A cleaned file: its report, signature, cleaned text and edge keys (or None).
-Finished = tuple[FileReport, Signature | None, str, frozenset[int] | None]
+# A cleaned file: its report, signature, cleaned text, edge keys (or None), paragraph keys.
+Finished = tuple[FileReport, Signature | None, str, frozenset[int] | None, Any]
 
 
 def _finish_file(
@@ -234,7 +243,8 @@ def _finish_file(
     chars_in, size = len(document.text), prepared.size
     report = _file_report(prepared.name, document.decoding, cleaned, chars_in, size)
     kept_signature = cleaned.signature if config.dedup.documents else None
-    return report, kept_signature, cleaned.text, prepared.edge_keys
+    keys = paragraph_keys(rows, prepared.stripped.lines) if config.dedup.documents else None
+    return report, kept_signature, cleaned.text, prepared.edge_keys, keys
 
 
 def process_batch(batch: list[tuple[int, str]]) -> list[Processed | FileFailure]:
@@ -263,6 +273,7 @@ def process_batch(batch: list[tuple[int, str]]) -> list[Processed | FileFailure]
         for item in prepared
     ]
     state = _STATE["run"]
+    finished = with_signals(finished, state.config)
     if state.work_dir is None or not batch:  # nothing staged: an analysis (clean check)
         return [
             item if isinstance(item, FileFailure) else _record(item, item[2].encode("utf-8"), None)
@@ -273,15 +284,42 @@ def process_batch(batch: list[tuple[int, str]]) -> list[Processed | FileFailure]
     return _stage(state.work_dir, numbers, finished, per_file)
 
 
+def with_signals(
+    finished: list[Finished | FileFailure], config: CleanConfig
+) -> list[Finished | FileFailure]:
+    """Add each cleaned document's signals to its report; one a filter rejects is not written.
+
+    Seam of issue 18: the signals of the batch are measured in one call; a
+    filtered document loses its signature, so it joins no duplicate cluster.
+    """
+    done = [item for item in finished if not isinstance(item, FileFailure)]
+    measured = iter(measure_batch([item[2] for item in done]))
+    result: list[Finished | FileFailure] = []
+    for item in finished:
+        if isinstance(item, FileFailure):
+            result.append(item)
+            continue
+        report, signature, text, keys, paragraphs = item
+        signals = next(measured)
+        rejection = check_signals(signals, config.filters) if config.filters.enabled else None
+        if rejection is None:
+            report = replace(report, signals=signals)
+        else:
+            report = replace(report, signals=signals, filtered=rejection, status="filtered")
+            signature = None
+        result.append((report, signature, text, keys, paragraphs))
+    return result
+
+
 def _record(finished: Finished, data: bytes, staged: Staged | None) -> Processed:
     """Return the record of a cleaned file whose text encodes to ``data``.
 
     A staged text's masked key is left for the main process to compute, from
     the staged text, for the few documents that turn out to be in a cluster.
     """
-    report, signature, text, edge_keys = finished
+    report, signature, text, edge_keys, keys = finished
     masked = masked_key(text) if staged is None else None
-    return Processed(report, signature, masked, bytes_key(data), staged, edge_keys)
+    return Processed(report, signature, masked, bytes_key(data), staged, edge_keys, keys)
 
 
 def _stage(

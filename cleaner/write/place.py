@@ -130,6 +130,8 @@ def jsonl_record(file: FileReport, text: str = "") -> dict[str, Any]:
     """Return the JSON Lines record of a kept document (the layout corpus tools read)."""
     metadata: dict[str, Any] = {"source_path": file.source_path, "encoding": file.decoding.encoding}
     metadata.update(file.metadata.as_dict())
+    if file.signals is not None:  # issue 18: what the document is, for filters downstream
+        metadata["signals"] = file.signals.as_dict()
     return {"id": file.doc_id, "text": text, "metadata": metadata}
 
 

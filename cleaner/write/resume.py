@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..clean.boilerplate.strip import line_key
+from ..clean.signals import Signals
 from ..data import (
     CleanConfig,
     Decoding,
@@ -94,6 +95,7 @@ def _report_from_dict(data: dict[str, Any]) -> FileReport:
         bytes_in=data["bytes_in"],
         warnings=tuple(QualityWarning(**w) for w in data["warnings"]),
         status=data["status"],
+        signals=Signals(**data["signals"]) if data.get("signals") else None,
     )
 
 
@@ -107,6 +109,9 @@ def _entry_to_dict(entry: Entry) -> dict[str, Any]:
         "signature": None if signature is None else [int(v) for v in signature],
         "masked_key": processed.masked_key,
         "text_key": processed.text_key,
+        "paragraph_keys": None
+        if processed.paragraph_keys is None
+        else [int(k) for k in processed.paragraph_keys],
     }
 
 
@@ -117,6 +122,9 @@ def _entry_from_dict(data: dict[str, Any]) -> Entry:
         signature=None if signature is None else np.asarray(signature, dtype=np.uint32),
         masked_key=data["masked_key"],
         text_key=data["text_key"],
+        paragraph_keys=None
+        if data.get("paragraph_keys") is None
+        else np.asarray(data["paragraph_keys"], dtype=np.uint64),
     )
     return Entry(data["stamp"], data["edge_keys"], processed)
 

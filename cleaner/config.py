@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from .clean.filters import FilterConfig
+
 Punctuation = Literal["cjk", "ascii", "keep"]
 CjkSpacing = Literal["remove", "keep"]
 KeepPolicy = Literal["first", "longest"]
@@ -165,6 +167,10 @@ class DedupConfig:
         numbers_matter: documents equal except for their figures (yearly reports
             from one template) are reported as "same template" but both kept;
             False drops them like any near-duplicate.
+        containment_threshold: a document whose shingles are at least this share
+            inside a longer document is a duplicate of it (a repost that cut a
+            paragraph or added a note), whatever their Jaccard similarity; 1.0
+            turns the test off.
 
     """
 
@@ -177,8 +183,14 @@ class DedupConfig:
     keep: KeepPolicy = "first"
     min_block_chars: int = 30
     numbers_matter: bool = True
+    containment_threshold: float = 0.9
 
     def __post_init__(self) -> None:
+        if not 0.0 < self.containment_threshold <= 1.0:
+            raise ValueError(
+                f"containment_threshold must be in (0, 1] (1 turns it off), "
+                f"not {self.containment_threshold}"
+            )
         if not 0.0 < self.jaccard_threshold <= 1.0:
             raise ValueError(f"jaccard_threshold must be in (0, 1], not {self.jaccard_threshold}")
         if self.shingle_chars < 1:
@@ -223,6 +235,8 @@ class CleanConfig:
             ones are added to it.
         sample_bytes: how many bytes the encoding detector looks at when strict
             UTF-8 fails.
+        filters: which documents are dropped for their signals (language, CJK
+            share, length, repetition); all off by default.
 
     """
 
@@ -241,6 +255,7 @@ class CleanConfig:
     sample_bytes: int = 16384
     index_path: str | None = None
     follow_symlinks: bool = False
+    filters: FilterConfig = field(default_factory=FilterConfig)
 
     def __post_init__(self) -> None:
         if self.output_format not in FORMAT_CHOICES:

@@ -13,6 +13,9 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 
+from .clean.filters import Rejection
+from .clean.signals import Signals
+
 # The configuration lives in config.py; its names stay importable from here.
 from .config import (
     CJK_SPACING_CHOICES,
@@ -245,11 +248,17 @@ class QualityWarning:
 
 @dataclass(frozen=True, slots=True)
 class ClusterMember:
-    """A document dropped as a near-duplicate of a cluster's kept document."""
+    """A document dropped as a near-duplicate of a cluster's kept document.
+
+    ``test`` says which test joined it: ``jaccard`` (similar as wholes) or
+    ``containment`` (most of the smaller text is inside the larger one); for
+    containment, ``similarity`` is that share.
+    """
 
     doc_id: str
     similarity: float
     differs_only_in_numbers: bool = False
+    test: str = "jaccard"
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +291,7 @@ class CleanedText:
     warnings: tuple[QualityWarning, ...] = ()
     # The MinHash signature of the kept text (numpy uint32), None when it is empty.
     signature: Any = None
+    signals: Signals | None = None
 
 
 @pickled_by_fields
@@ -302,7 +312,11 @@ class FileReport:
     chars_out: int
     bytes_in: int
     warnings: tuple[QualityWarning, ...] = ()
-    status: Literal["written", "duplicate", "failed"] = "written"
+    status: Literal["written", "duplicate", "failed", "filtered"] = "written"
+    # What the document is (measured on every document) and, for a document a
+    # filter dropped (status "filtered"), why.
+    signals: Signals | None = None
+    filtered: Rejection | None = None
 
 
 @pickled_by_fields
@@ -332,22 +346,28 @@ class Processed:
     text_key: int  # key of the cleaned text
     name: str  # the path of its cleaned text under OUT in a text tree
     staged: Staged | None = None  # where the text (or its JSON line) waits in the work directory
+    # Keys of the long paragraphs (numpy uint64): containment's candidates.
+    paragraph_keys: Any = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        """Pickle the signature as its bytes: an array's own pickling cost 8 us a record.
+        """Pickle the arrays as their bytes: an array's own pickling cost 8 us a record.
 
-        Workers send one record per document; the main process gets back a
-        read-only array over the bytes.
+        Workers send one record per document; the main process gets back
+        read-only arrays over the bytes.
         """
         signature = None if self.signature is None else self.signature.tobytes()
+        keys = None if self.paragraph_keys is None else self.paragraph_keys.tobytes()
         fields = (self.masked_key, self.text_key, self.name, self.staged)
-        return _processed, (self.report, signature, *fields)
+        return _processed, (self.report, signature, keys, *fields)
 
 
-def _processed(report: FileReport, signature: bytes | None, *fields: Any) -> Processed:
+def _processed(
+    report: FileReport, signature: bytes | None, keys: bytes | None, *fields: Any
+) -> Processed:
     """Rebuild a pickled ``Processed``."""
     array = None if signature is None else np.frombuffer(signature, dtype=np.uint32)
-    return Processed(report, array, *fields)
+    paragraph_keys = None if keys is None else np.frombuffer(keys, dtype=np.uint64)
+    return Processed(report, array, *fields, paragraph_keys=paragraph_keys)
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ else:  # pragma: no cover - tomllib is in the standard library from 3.11
     import tomli as tomllib
 
 from .clean.boilerplate.user_rules import parse_rules
+from .clean.filters import FilterConfig, filters_from_table
 from .config import LineRule
 from .errors import UsageProblem
 
@@ -47,6 +48,8 @@ HEADER = (
 )
 # The key of the user's boilerplate rules: an array of tables, not an option.
 RULES_KEY = "rules"
+# The key of the document filters (issue 18): a table, ``[filters]``, not an option.
+FILTERS_KEY = "filters"
 # The TOML basic-string escapes that have a short form.
 SHORT_ESCAPES = {
     '"': '\\"',
@@ -88,6 +91,7 @@ class LoadedSettings:
     source: str
     values: dict[str, Any]
     rules: tuple[LineRule, ...] = ()
+    filters: FilterConfig | None = None
 
 
 def settings_from_options(
@@ -134,8 +138,8 @@ def parse_settings(
             wrong type; the message names the file and the key.
 
     >>> specs = (Setting("seed", "seed", int, (), 1),)
-    >>> parse_settings("[tool.cleaner]\nseed = 7", "pyproject.toml", specs, False)
-    LoadedSettings(source='pyproject.toml [tool.cleaner]', values={'seed': 7}, rules=())
+    >>> parse_settings("[tool.cleaner]\nseed = 7", "pyproject.toml", specs, False).values
+    {'seed': 7}
     >>> parse_settings("[project]\nname = 'x'", "pyproject.toml", specs, False) is None
     True
     >>> parse_settings("sed = 7", "recipe.toml", specs, True)  # doctest: +ELLIPSIS
@@ -168,15 +172,51 @@ def parse_settings(
     by_key = {setting.key: setting for setting in settings}
     values = {}
     rules: tuple[LineRule, ...] = ()
+    filters = None
     for key, value in table.items():
         if key == RULES_KEY:
             rules = parse_rules(value, source)
+            continue
+        if key == FILTERS_KEY:
+            filters = _parse_filters(value, source)
             continue
         setting = by_key.get(key)
         if setting is None:
             raise UsageProblem(_unknown_key_message(source, key, by_key))
         values[setting.name] = check_value(setting, value, source)
-    return LoadedSettings(source, values, rules)
+    return LoadedSettings(source, values, rules, filters)
+
+
+def _parse_filters(table: Any, source: str) -> FilterConfig:
+    """Read the ``[filters]`` table, or raise a UsageProblem naming the file and the key."""
+    if not isinstance(table, dict):
+        raise UsageProblem(f"{source}: filters must be a table ([filters])")
+    try:
+        return filters_from_table(table, source)
+    except ValueError as error:
+        raise UsageProblem(str(error)) from error
+
+
+def render_filters(filters: FilterConfig, origin: str | None = None) -> str:
+    """Render the filters that are on as a ``[filters]`` table (nothing when none is).
+
+    >>> print(render_filters(FilterConfig(lang=("zh",), min_cjk_share=0.3)), end="")
+    <BLANKLINE>
+    [filters]
+    lang = ["zh"]
+    min_cjk_share = 0.3
+    """
+    active = filters.active()
+    if not active:
+        return ""
+    text = f"\n[{FILTERS_KEY}]{f'  # {origin}' if origin else ''}\n"
+    for name, value in active.items():
+        if isinstance(value, list):
+            rendered = "[" + ", ".join(render_value(v) for v in value) + "]"
+        else:
+            rendered = render_value(value)
+        text += f"{name} = {rendered}\n"
+    return text
 
 
 def check_value(setting: Setting, value: Any, source: str) -> Any:
@@ -308,5 +348,5 @@ def _unknown_key_message(source: str, key: str, by_key: Mapping[str, Setting]) -
         hint = f" (did you mean '{close[0]}'?)" if close else ""
     return (
         f"{source}: unknown setting {key!r}{hint}; the keys are the long option names "
-        f"of `clean`: {', '.join(by_key)}; and [[{RULES_KEY}]] tables"
+        f"of `clean`: {', '.join(by_key)}; a [{FILTERS_KEY}] table and [[{RULES_KEY}]] tables"
     )

@@ -133,7 +133,8 @@ def test_alignment_adds_up_to_both_lines(text):
 
 def test_explain_seed_004(runner):
     lines = explain_lines(runner, str(seed_path("004")))
-    assert len(lines) == 227 + 2  # every line, the metadata, the summary
+    assert len(lines) == 227 + 3  # every line, the metadata, the signals, the summary
+    assert any(line.startswith("signals: chars ") for line in lines[-3:])
     assert numbered(lines, 3).startswith("-   3  \u5f53\u524d\u4f4d\u7f6e")
     assert numbered(lines, 3).endswith("[navigation/breadcrumb-label]")
     assert numbered(lines, 4) == "    4  " + seed_text("004").splitlines()[3]

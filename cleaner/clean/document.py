@@ -15,6 +15,7 @@ from .blocks import find_duplicate_blocks
 from .boilerplate.strip import strip_boilerplate
 from .normalize import normalize_text
 from .quality import find_quality_warnings
+from .signals import measure_signals
 
 
 def clean_text(
@@ -37,10 +38,14 @@ def clean_text(
 def clean_normalized(
     raw_text: str, normalized: Normalized, config: CleanConfig, frequent_keys: frozenset[int]
 ) -> CleanedText:
-    """Clean a text whose normalization is already done (the corpus pass normalizes once)."""
+    """Clean a text whose normalization is already done, and measure its signals.
+
+    The corpus pass runs the halves below itself and measures a batch's signals at once.
+    """
     stripped = strip_document(raw_text, normalized, config, frequent_keys)
     rows = paragraph_signatures(stripped.lines, config.dedup)
-    return finish_document(raw_text, normalized, stripped, rows, config)
+    cleaned = finish_document(raw_text, normalized, stripped, rows, config)
+    return replace(cleaned, signals=measure_signals(cleaned.text))
 
 
 def strip_document(

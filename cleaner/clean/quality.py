@@ -7,6 +7,7 @@ cannot know; it says where a person should look.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from ..data import Line, QualityWarning
@@ -35,6 +36,16 @@ AMOUNT_WORDS = frozenset(
 )
 # The words before the unit are kept in the warning: enough to find the spot.
 CONTEXT_CHARS = 6
+# Degenerate input (issue 18): a line this long is a page without line breaks
+# or generated junk; a person should look before it goes into a corpus.
+ENORMOUS_LINE_CHARS = 100_000
+# A line at least this long that is mostly one sentence, repeated at least
+# REPEATED_SENTENCE_MIN_COUNT times, is one sentence repeated.
+REPEATED_SENTENCE_MIN_LINE_CHARS = 1_000
+REPEATED_SENTENCE_MIN_COUNT = 10
+REPEATED_SENTENCE_MIN_SHARE = 0.5
+SENTENCE_END_RE = re.compile("(?<=[\u3002\uff01\uff1f!?.])")
+SHOWN_CHARS = 40
 
 
 def find_quality_warnings(lines: Sequence[Line]) -> tuple[QualityWarning, ...]:
@@ -49,6 +60,8 @@ def find_quality_warnings(lines: Sequence[Line]) -> tuple[QualityWarning, ...]:
     warnings = []
     for line in lines:
         text = line.text
+        if len(text) >= REPEATED_SENTENCE_MIN_LINE_CHARS:
+            warnings += _degenerate_line(line)
         # Most lines have none of the characters a unit starts with: three fast
         # scans skip them (the characters of ``UNIT_START_RE``).
         if "\u4ebf" not in text and "\u4e07" not in text and "%" not in text:
@@ -61,6 +74,27 @@ def find_quality_warnings(lines: Sequence[Line]) -> tuple[QualityWarning, ...]:
                 QualityWarning(line.line_no, "unit-without-figure", text[start : match.end()])
             )
     return tuple(warnings)
+
+
+def _degenerate_line(line: Line) -> list[QualityWarning]:
+    r"""Flag a line that is enormous, or one sentence repeated.
+
+    >>> [(w.kind, w.text) for w in _degenerate_line(Line(1, "\u597d\u3002" * 600))]
+    [('repeated-sentence', '\u597d\u3002 (600 times)')]
+    """
+    text, found = line.text, []
+    if len(text) > ENORMOUS_LINE_CHARS:
+        shown = f"{text[:SHOWN_CHARS]}\u2026 ({len(text)} characters)"
+        found.append(QualityWarning(line.line_no, "enormous-line", shown))
+    sentences = Counter(s for s in SENTENCE_END_RE.split(text) if s)
+    if not sentences:
+        return found
+    sentence, count = sentences.most_common(1)[0]
+    share = count * len(sentence) / len(text)
+    if count >= REPEATED_SENTENCE_MIN_COUNT and share >= REPEATED_SENTENCE_MIN_SHARE:
+        shown = f"{sentence[:SHOWN_CHARS]} ({count} times)"
+        found.append(QualityWarning(line.line_no, "repeated-sentence", shown))
+    return found
 
 
 def _missing_figures(text: str) -> Iterator[re.Match[str]]:

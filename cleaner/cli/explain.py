@@ -70,6 +70,10 @@ def render_explanation(explanation: Explanation, name: str, color: bool) -> list
     style: Style = _styled if color else _plain
     width = len(str(len(explanation.lines)))
     rendered = [_render_line(line, width, style) for line in explanation.lines]
+    found = explanation.cleaned.signals
+    if found is not None:  # what the written text is (issue 18); filters read these
+        values = "; ".join(f"{key} {value}" for key, value in found.as_dict().items())
+        rendered.append(style(f"signals: {values}", "number"))
     metadata = explanation.cleaned.metadata.as_dict()
     if metadata:
         fields = "; ".join(f"{key} {_visible(value)}" for key, value in metadata.items())

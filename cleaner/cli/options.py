@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ..clean.filters import NAMES as FILTER_NAMES
 from ..config import COMPRESSION_CHOICES
 from ..data import (
     CJK_SPACING_CHOICES,
@@ -118,6 +119,15 @@ CONFIG_OPTIONS: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = (
         ("--threshold",),
         {"type": float, "default": 0.8, "help": "Jaccard similarity that makes a duplicate."},
     ),
+    (
+        ("--containment",),
+        {
+            "type": float,
+            "default": 0.9,
+            "help": "Share of a document's shingles found in a longer one that makes it a "
+            "duplicate (a repost that cut or added a paragraph); 1 turns the test off.",
+        },
+    ),
     (("--shingle-size",), {"type": int, "default": 5, "help": "Characters per shingle."}),
     (("--num-perm",), {"type": int, "default": 128, "help": "MinHash permutations."}),
     (
@@ -195,6 +205,16 @@ def config_options(command: Callable[..., Any]) -> Callable[..., Any]:
     Shared by ``run``, ``check`` and ``explain``; their callbacks turn the options
     into a configuration with :func:`settled_config`.
     """
+    command = click.option(
+        "--filter",
+        "filter_entries",
+        multiple=True,
+        metavar="NAME[=VALUE]",
+        help="Drop documents by their signals (repeatable; off by default): "
+        + ", ".join(FILTER_NAMES)
+        + ". Without a value a filter takes its documented default; lang takes codes "
+        "(lang=zh,en). A settings file's [filters] table says the same.",
+    )(command)
     for flags, settings in reversed(CONFIG_OPTIONS):
         command = click.option(*flags, show_default="default" in settings, **settings)(command)
     return settings_file_options(command)
@@ -236,6 +256,7 @@ def _make_config(options: dict[str, Any]) -> CleanConfig:
             keep=options["keep"],
             min_block_chars=options["min_block_chars"],
             numbers_matter=options["numbers_matter"],
+            containment_threshold=options["containment"],
         ),
         glob=options["glob"],
         input_format=options["input_format"],

@@ -17,6 +17,7 @@ import click
 from click.core import ParameterSource
 
 from ..clean.boilerplate.user_rules import render_rules
+from ..clean.filters import FilterConfig, parse_filters
 from ..data import CleanConfig
 from ..errors import UsageProblem
 from ..settings import (
@@ -25,6 +26,7 @@ from ..settings import (
     Setting,
     merge_settings,
     parse_settings,
+    render_filters,
     render_settings,
     render_value,
 )
@@ -64,6 +66,7 @@ def settled_config(
     """
     ctx = click.get_current_context()
     config_file, print_config = options.pop("config_file"), options.pop("print_config")
+    filter_entries = options.pop("filter_entries", ())
     loaded = _load_settings(config_file, settings)
     merged = merge_settings(options, loaded, lambda name: _is_explicit(ctx, name))
     try:
@@ -73,6 +76,11 @@ def settled_config(
         raise click.UsageError(message) from error
     if loaded is not None and loaded.rules:
         config = replace(config, boilerplate=replace(config.boilerplate, rules=loaded.rules))
+    file_filters = loaded.filters if loaded is not None and loaded.filters else FilterConfig()
+    try:  # the file's [filters], then each --filter over them
+        config = replace(config, filters=parse_filters(filter_entries, file_filters))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="'--filter'") from error
     if print_config:
         origins = {}
         for setting in settings:
@@ -81,6 +89,7 @@ def settled_config(
             elif loaded is not None and setting.name in loaded.values:
                 origins[setting.name] = f"from {loaded.source}"
         text = render_settings(settings, merged, origins)
+        text += render_filters(config.filters)
         if loaded is not None:
             text += render_rules(loaded.rules, f"from {loaded.source}")
         click.echo(text, nl=False)

@@ -20,7 +20,9 @@ from ..clean.blocks import documents_sharing_bands
 from ..clean.boilerplate.edges import edge_keys
 from ..clean.boilerplate.lines import bytes_key
 from ..clean.document import finish_document, strip_document
+from ..clean.filters import check_signals
 from ..clean.normalize import normalize_text
+from ..clean.signals import measure_batch
 from ..data import (
     CleanConfig,
     Document,
@@ -33,6 +35,7 @@ from ..data import (
     Staged,
     Stripped,
 )
+from ..dedup.containment import paragraph_keys
 from ..dedup.near import Signature, batch_document_signatures, masked_key, paragraph_signatures
 from ..read.files import printable_path
 from ..read.readers import READERS
@@ -156,8 +159,8 @@ def _prepare(state: RunState, document: Document) -> _Prepared:
     return _Prepared(document, normalized, stripped)
 
 
-# A cleaned document: its report, signature and the bytes to stage (text or JSON line).
-Finished = tuple[Document, FileReport, Signature | None, str]
+# A cleaned document: its report, its signature, its text, its long paragraphs' keys.
+Finished = tuple[Document, FileReport, Signature | None, str, Any]
 
 
 def _clean_chunk(
@@ -185,7 +188,34 @@ def _clean_chunk(
         else item
         for item in prepared
     ]
-    return _stage(state, chunk_batch(task_number, chunk_number), finished)
+    return _stage(state, chunk_batch(task_number, chunk_number), with_signals(finished, config))
+
+
+def with_signals(
+    finished: list[Finished | FileFailure], config: CleanConfig
+) -> list[Finished | FileFailure]:
+    """Add each cleaned document's signals to its report; one a filter rejects is not written.
+
+    The signals of a chunk are measured in one call; a filtered document loses
+    its signature, so it joins no duplicate cluster.
+    """
+    done = [item for item in finished if not isinstance(item, FileFailure)]
+    measured = iter(measure_batch([item[3] for item in done]))
+    result: list[Finished | FileFailure] = []
+    for item in finished:
+        if isinstance(item, FileFailure):
+            result.append(item)
+            continue
+        document, report, signature, text, keys = item
+        signals = next(measured)
+        rejection = check_signals(signals, config.filters) if config.filters.enabled else None
+        if rejection is None:
+            report = replace(report, signals=signals)
+        else:
+            report = replace(report, signals=signals, filtered=rejection, status="filtered")
+            signature = None
+        result.append((document, report, signature, text, keys))
+    return result
 
 
 def _finish(
@@ -213,7 +243,8 @@ def _finish(
         warnings=cleaned.warnings,
     )
     signature = cleaned.signature if config.dedup.documents else None
-    return document, report, signature, cleaned.text
+    keys = paragraph_keys(rows, prepared.stripped.lines) if config.dedup.documents else None
+    return document, report, signature, cleaned.text, keys
 
 
 def with_declared_metadata(metadata: Metadata, declared: Metadata | None) -> Metadata:
@@ -250,7 +281,7 @@ def _stage(
     as_records = state.config.output_format != "text"
     data = [
         jsonl_record_bytes(report, text, document.extra) if as_records else text.encode("utf-8")
-        for document, report, _, text in done
+        for document, report, _, text, _ in done
     ]
     places: list[Staged | OSError | None] = [None] * len(done)
     if state.work_dir is not None and as_records:
@@ -275,10 +306,10 @@ def _record(finished: Finished, staged: Staged | None) -> Processed:
     A staged text's masked key is left for the main process to compute, from
     the staged text, for the few documents that turn out to be in a cluster.
     """
-    document, report, signature, text = finished
+    document, report, signature, text, keys = finished
     masked = masked_key(text) if staged is None else None
     key = bytes_key(text.encode("utf-8"))
-    return Processed(report, signature, masked, key, document.name, staged)
+    return Processed(report, signature, masked, key, document.name, staged, keys)
 
 
 def _guarded(document: Document, stage: Any) -> Any:

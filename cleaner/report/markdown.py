@@ -62,6 +62,11 @@ def _headline(totals: dict[str, Any]) -> str:
         f"{totals['documents_with_duplicate_blocks']} document(s) \u00b7 "
         f"{totals['documents_dropped_as_duplicates']} near-duplicate document(s) dropped "
         f"\u00b7 {totals['warnings']} warning(s)"
+        + (
+            f" \u00b7 {totals['documents_filtered']} filtered"
+            if totals.get("documents_filtered")
+            else ""
+        )
     )
 
 
@@ -77,8 +82,11 @@ def _totals_table(totals: dict[str, Any]) -> str:
         ("lines removed", "lines_removed"),
         ("numbers on removed lines", "numbers_removed"),
         ("quality warnings", "warnings"),
+        ("documents filtered", "documents_filtered"),
     ]
-    return table(["", "count"], [[label, str(totals[key])] for label, key in rows], None)
+    return table(
+        ["", "count"], [[label, str(totals[key])] for label, key in rows if key in totals], None
+    )
 
 
 def _classes_table(data: dict[str, Any]) -> str | None:
@@ -143,7 +151,8 @@ def _clusters_table(data: dict[str, Any]) -> str | None:
     for cluster in clusters:
         members = cluster["dropped"]
         named = ", ".join(
-            f"{cell(m['doc_id'], 40)} ({m['similarity']:.3f})"
+            f"{cell(m['doc_id'], 40)} ({m['similarity']:.3f}"
+            f"{' containment' if m.get('test') == 'containment' else ''})"
             for m in members[:MARKDOWN_MAX_MEMBERS]
         )
         if len(members) > MARKDOWN_MAX_MEMBERS:
@@ -168,6 +177,41 @@ def _warnings_table(data: dict[str, Any]) -> str | None:
     return f"By kind: {kinds}.\n\n" + table(["file", "line", "kind", "text"], rows)
 
 
+def _signals_section(data: dict[str, Any]) -> str | None:
+    """Languages of the documents, the spread of their main signals, and the filtered ones."""
+    summary = data["totals"].get("signals")
+    if not summary or not summary["documents"]:
+        return None
+    languages = ", ".join(f"{k} {v}" for k, v in summary["languages"].items())
+    parts = [
+        f"Languages: {languages}; mostly traditional script: "
+        f"{summary['traditional_documents']} document(s)."
+    ]
+    rows = [
+        [f"`{name}`", *(str(values[q]) for q in ("min", "q1", "median", "q3", "max"))]
+        for name, values in summary.items()
+        if isinstance(values, dict) and "median" in values
+    ]
+    parts.append(table(["signal", "min", "q1", "median", "q3", "max"], rows, None))
+    filtered = [
+        [
+            cell(f["path"]),
+            f"`{f['filtered']['rule']}`",
+            str(f["filtered"]["value"]),
+            str(f["filtered"]["threshold"]),
+        ]
+        for f in data["files"]
+        if f.get("filtered")
+    ]
+    if filtered:
+        by_rule = ", ".join(
+            f"{k} {v}" for k, v in data["totals"]["documents_filtered_by_rule"].items()
+        )
+        parts.append(f"Filtered (not written): {len(filtered)} ({by_rule}).")
+        parts.append(table(["file", "filter", "value", "threshold"], filtered))
+    return "\n\n".join(parts)
+
+
 def _skipped_table(data: dict[str, Any]) -> str | None:
     rows = [[cell(s["path"]), cell(s["reason"], 80)] for s in data["skipped"]]
     return table(["file", "reason"], rows) if rows else None
@@ -182,6 +226,7 @@ def render_markdown_data(data: dict[str, Any], level: int = 1) -> str:
         ("Duplicated blocks within documents", _blocks_table(data), "None."),
         ("Near-duplicate documents (largest clusters first)", _clusters_table(data), "None."),
         ("Quality warnings", _warnings_table(data), "None."),
+        ("Document signals", _signals_section(data), None),
         ("Normalization", _normalization_table(data), "No change."),
         ("Skipped files", _skipped_table(data), None),
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, fields
 from importlib import resources
 from typing import Any
@@ -32,6 +32,16 @@ DECODING_FIELDS = tuple(field.name for field in fields(Decoding))
 # Where outputs went is a property of the invocation, not of the result, and may
 # be an absolute path: it stays out of the report.
 PRIVATE_SETTINGS = ("jsonl_path", "index_path")
+# The signals whose spread the summary gives (every one is in each file's entry).
+SUMMARIZED_SIGNALS = (
+    "chars",
+    "cjk_share",
+    "duplicate_line_share",
+    "top_2gram_share",
+    "duplicate_5gram_share",
+    "duplicate_10gram_share",
+)
+QUARTILE_NAMES = ("min", "q1", "median", "q3", "max")
 
 
 def load_schema() -> dict[str, Any]:
@@ -68,6 +78,15 @@ def _file_entry(file: FileReport) -> dict[str, Any]:
     by_class: dict[str, int] = {}
     for removal in file.removed:
         by_class[removal.category] = by_class.get(removal.category, 0) + 1
+    entry = _file_fields(file, by_class)
+    if file.signals is not None:
+        entry["signals"] = file.signals.as_dict()
+    if file.filtered is not None:
+        entry["filtered"] = asdict(file.filtered)
+    return entry
+
+
+def _file_fields(file: FileReport, by_class: dict[str, int]) -> dict[str, Any]:
     return {
         "path": file.source_path,
         "status": file.status,
@@ -104,6 +123,7 @@ def _totals(report: CleanReport, numbers_removed: int | None = None) -> dict[str
     for file in report.files:
         rules.update(file.rule_counts)
     warning_kinds = Counter(w.kind for f in report.files for w in f.warnings)
+    filtered = Counter(f.filtered.rule for f in report.files if f.filtered is not None)
     return {
         "files_read": report.files_read,
         "files_written": report.files_written,
@@ -118,6 +138,41 @@ def _totals(report: CleanReport, numbers_removed: int | None = None) -> dict[str
         "numbers_removed": numbers_removed,
         "warnings": sum(warning_kinds.values()),
         "warnings_by_kind": dict(sorted(warning_kinds.items())),
+        "documents_filtered": sum(filtered.values()),
+        "documents_filtered_by_rule": dict(sorted(filtered.items())),
+        "signals": summarize_signals(report.files),
+    }
+
+
+def summarize_signals(files: Sequence[FileReport]) -> dict[str, Any]:
+    """Summarize the documents' signals: languages, and quartiles of the shares that matter.
+
+    Over every cleaned document (written, duplicate or filtered alike), so the
+    figures describe the input as cleaned, before any decision.
+    """
+    measured = [f.signals for f in files if f.signals is not None]
+    languages = Counter(s.language for s in measured)
+    summary: dict[str, Any] = {
+        "documents": len(measured),
+        "languages": dict(sorted(languages.items(), key=lambda item: (-item[1], item[0]))),
+        "traditional_documents": sum(
+            1 for s in measured if s.traditional_share is not None and s.traditional_share > 0.5
+        ),
+    }
+    for name in SUMMARIZED_SIGNALS:
+        values = sorted(getattr(s, name) for s in measured)
+        summary[name] = _quartiles(values)
+    return summary
+
+
+def _quartiles(values: list[float]) -> dict[str, float]:
+    """Return the minimum, quartiles and maximum of sorted values (nearest rank; zeros if none)."""
+    if not values:
+        return dict.fromkeys(QUARTILE_NAMES, 0)
+    last = len(values) - 1
+    return {
+        name: values[round(last * fraction)]
+        for name, fraction in zip(QUARTILE_NAMES, (0, 0.25, 0.5, 0.75, 1), strict=True)
     }
 
 
@@ -222,6 +277,9 @@ def render_summary(report: CleanReport, seconds: float, output: str | None) -> s
         f"skipped {totals['files_skipped']}  "
         f"near-duplicate documents dropped {totals['documents_dropped_as_duplicates']}",
     ]
+    if totals["documents_filtered"]:
+        rules = ", ".join(f"{k} {v}" for k, v in totals["documents_filtered_by_rule"].items())
+        lines.append(f"  filtered (not written): {totals['documents_filtered']} ({rules})")
     by_class = totals["lines_removed_by_class"]
     if by_class:
         parts = ", ".join(f"{k} {v}" for k, v in by_class.items())

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -178,7 +178,7 @@ def start_writing(
         output = _output(cleaned, position, record, notes.get(file.doc_id))
         if file.status == "written":
             kept.append(output)
-        elif file.status == "duplicate":
+        elif file.status in ("duplicate", "filtered"):
             dropped.append(output)
     copy_error = None
     if config.jsonl_path:
@@ -210,7 +210,7 @@ def finish_writing(writing: Writing, report: CleanReport) -> tuple[CleanReport, 
 
 
 def dropped_notes(report: CleanReport) -> dict[str, dict[str, Any]]:
-    """Return, per dropped document, why it was dropped: the note its record carries."""
+    """Return, per document not written, why: the note its record carries under ``_dropped``."""
     notes: dict[str, dict[str, Any]] = {}
     for cluster in report.clusters:
         for member in cluster.dropped:
@@ -225,6 +225,9 @@ def dropped_notes(report: CleanReport) -> dict[str, dict[str, Any]]:
             "kept": duplicate.indexed_id,
             "similarity": duplicate.similarity,
         }
+    for file in report.files:
+        if file.filtered is not None:
+            notes[file.doc_id] = {"reason": "filtered", **asdict(file.filtered)}
     return notes
 
 

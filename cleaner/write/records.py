@@ -35,8 +35,10 @@ def output_metadata(report: FileReport, extra: Mapping[str, Any] | None = None) 
             metadata.update(value)
         else:
             metadata[key] = value
-    ours = {"source_path": report.source_path, "encoding": report.decoding.encoding}
+    ours: dict[str, Any] = {"source_path": report.source_path, "encoding": report.decoding.encoding}
     ours.update(report.metadata.as_dict())
+    if report.signals is not None:  # what the document is, for filters further down the line
+        ours["signals"] = report.signals.as_dict()
     replaced = {key: metadata.pop(key) for key in ours if key in metadata}
     metadata.update(ours)
     replaced = {key: value for key, value in replaced.items() if value != ours[key]}

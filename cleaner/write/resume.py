@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..clean.boilerplate.strip import line_key
+from ..clean.signals import Signals
 from ..data import (
     CleanConfig,
     CleanReport,
@@ -101,6 +102,7 @@ def _report_from_dict(data: dict[str, Any]) -> FileReport:
         bytes_in=data["bytes_in"],
         warnings=tuple(QualityWarning(**w) for w in data["warnings"]),
         status=data["status"],
+        signals=Signals(**data["signals"]) if data.get("signals") else None,
     )
 
 
@@ -115,6 +117,9 @@ def _entry_to_dict(entry: Entry) -> dict[str, Any]:
         "masked_key": processed.masked_key,
         "text_key": processed.text_key,
         "name": processed.name,
+        "paragraph_keys": None
+        if processed.paragraph_keys is None
+        else [int(k) for k in processed.paragraph_keys],
     }
 
 
@@ -126,6 +131,9 @@ def _entry_from_dict(data: dict[str, Any]) -> Entry:
         masked_key=data["masked_key"],
         text_key=data["text_key"],
         name=data["name"],
+        paragraph_keys=None
+        if data.get("paragraph_keys") is None
+        else np.asarray(data["paragraph_keys"], dtype=np.uint64),
     )
     return Entry(data["stamp"], data["edge_keys"], processed)
 

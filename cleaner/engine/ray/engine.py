@@ -34,7 +34,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ...data import CleanConfig, DuplicateCluster, FileFailure, Processed, ReadTask
-from ...dedup.clusters import mark_templates, staged_masked_keys
+from ...dedup.clusters import (
+    add_contained,
+    containment_reader,
+    mark_templates,
+    staged_masked_keys,
+)
+from ...dedup.containment import candidate_pairs
 from ...dedup.near import name_clusters
 from ...errors import UsageProblem
 from ..cleaned import Cleaned
@@ -227,19 +233,16 @@ class RayEngine:
         )
         edges = graph.duplicate_edges(signed, config, cleaned.work_dir, self.partitions, places)
         roots = graph.connected_roots(edges, self.partitions)
-        if not roots:
-            return ()
         position = {index: place for place, index in enumerate(self.indices)}
         groups: dict[int, list[int]] = {}
         for member in sorted(roots):
             groups.setdefault(roots[member], []).append(position[member])
-        wanted = signed.map_batches(
-            _members_only, batch_format="pyarrow", fn_kwargs={"members": sorted(roots)}
-        )
-        signatures = {
-            position[int(row["index"])]: np.frombuffer(row["signature"], dtype=np.uint32)
-            for row in wanted.iter_rows()
-        }
+        wanted = set(roots)
+        containing = cleaned.work_dir is not None and config.dedup.containment_threshold < 1.0
+        if containing:  # containment's candidates come from the paragraph keys, here
+            pairs = candidate_pairs([p.paragraph_keys for p in processed])
+            wanted.update(self.indices[k] for k in np.unique(pairs).tolist())
+        signatures = self._signatures(signed, wanted, position)
         reports = [p.report for p in processed]
         clusters = name_clusters(
             [groups[root] for root in sorted(groups)],
@@ -248,8 +251,29 @@ class RayEngine:
             [r.chars_out for r in reports],
             config.dedup,
         )
+        if containing:
+            signed_records = [
+                replace(p, signature=signatures[k]) if k in signatures else p
+                for k, p in enumerate(processed)
+            ]
+            contained = containment_reader(cleaned.location, config.dedup.shingle_chars)
+            clusters = add_contained(clusters, signed_records, config, contained)
         keys = staged_masked_keys(cleaned.location) if cleaned.work_dir is not None else None
         return mark_templates(clusters, processed, config, keys)
+
+    def _signatures(
+        self, signed: Any, indices: set[int], position: dict[int, int]
+    ) -> dict[int, Any]:
+        """Bring the signatures of some documents to the driver, by run position."""
+        if not indices:
+            return {}
+        wanted = signed.map_batches(
+            _members_only, batch_format="pyarrow", fn_kwargs={"members": sorted(indices)}
+        )
+        return {
+            position[int(row["index"])]: np.frombuffer(row["signature"], dtype=np.uint32)
+            for row in wanted.iter_rows()
+        }
 
     def start(self, function: Callable[[Any], Any], tasks: list[Any]) -> Waiting:
         """Run the writers' tasks on the cluster (each worker writes its own files)."""

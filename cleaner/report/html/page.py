@@ -45,6 +45,7 @@ TOTAL_CARDS = (
     ("lines_removed", "lines removed"),
     ("numbers_removed", "numbers on removed lines"),
     ("warnings", "quality warnings"),
+    ("documents_filtered", "documents filtered"),
 )
 
 
@@ -72,7 +73,15 @@ def _totals(data: dict[str, Any]) -> str:
         f'<div class="card" data-total="{key}"><span class="num">{totals[key]}</span>'
         f'<span class="label">{esc(label)}</span></div>'
         for key, label in TOTAL_CARDS
+        if key in totals
     )
+    summary = totals.get("signals")
+    if summary and summary["documents"]:
+        languages = ", ".join(f"{k} {v}" for k, v in summary["languages"].items())
+        cards += (
+            f'<div class="card" data-total="languages"><span class="num">{esc(languages)}</span>'
+            '<span class="label">documents by language</span></div>'
+        )
     dedup = data["settings"]["dedup"]
     settings = (
         f"schema {esc(data['schema'])} \u00b7 Jaccard threshold {dedup['jaccard_threshold']} "
@@ -109,9 +118,10 @@ def _pairs(data: dict[str, Any], cleaned: TextLookup | None) -> str:
         figures = " \u00b7 only figures differ" if member["differs_only_in_numbers"] else ""
         template = member in templates
         verdict = "kept: same template as" if template else "dropped as a near-duplicate of"
+        measure = "containment" if member.get("test") == "containment" else "similarity"
         summary = (
             f"<summary>{esc(member['doc_id'])} {verdict} "
-            f"{esc(kept)} \u00b7 similarity {member['similarity']:.3f}{figures}</summary>"
+            f"{esc(kept)} \u00b7 {measure} {member['similarity']:.3f}{figures}</summary>"
         )
         kept_text = cleaned(kept) if cleaned else None
         dropped_text = cleaned(member["doc_id"]) if cleaned else None
@@ -218,6 +228,13 @@ def _file_section(file: dict[str, Any], colours: dict[str, str], unfold: bool) -
         "characters": f"{file['chars_in']} in, {file['chars_out']} out",
         "normalization": ", ".join(f"{k} {v}" for k, v in file["normalization"].items()) or "none",
     }
+    if file.get("signals"):
+        facts["signals"] = ", ".join(f"{k} {v}" for k, v in file["signals"].items())
+    if file.get("filtered"):
+        why = file["filtered"]
+        facts["filtered"] = (
+            f"{why['rule']}: {why['signal']} {why['value']} (threshold {why['threshold']})"
+        )
     summary = (
         f'<summary><span class="path">{esc(file["path"])}</span> \u00b7 {esc(file["status"])} '
         f"\u00b7 {removed} removed \u00b7 {len(file['duplicate_blocks'])} duplicated block(s) "

@@ -8,10 +8,14 @@ extra asks, since xxhash 4 refuses ``str`` and datatrove hashes joined strings):
     /tmp/dtv/bin/pip install 'datatrove==0.10.1' 'xxhash<4' regex tokenizers orjson
     python benchmarks/gen_corpus.py /tmp/corpus --docs 20000 --dups 2000 --seed 1
     /tmp/dtv/bin/python benchmarks/bench_datatrove.py /tmp/corpus \
-        --clean-python /tmp/dev/bin/python [--repeats 3]
+        --clean-python /tmp/dev/bin/python [--repeats 3] [--input tree|jsonl]
 
 This script does not import ``cleaner``: ``clean`` runs as ``python -m cleaner``
-with the project's python, from the checkout that holds this script. Both tools read the same ``docs/`` tree and run on 2 processes.
+with the project's python, from the checkout that holds this script. Both tools
+read the same input and run on 2 processes: the ``docs/`` tree (``--input
+tree``), or the same documents as JSON Lines shards, ``{"id", "text"}``, made
+once beside it in ``jsonl/`` (``--input jsonl``: datatrove's ``JsonlReader``,
+``clean --glob '*.jsonl'``).
 datatrove gets character tokens (a ``WordTokenizer`` that returns the characters
 of its simplified text, spaces left out), 5-grams and 16 buckets x 8 hashes, so
 both tools do the same job; its four stages are signatures, buckets, clusters
@@ -41,6 +45,28 @@ TASKS = 2
 CLEAN_JOBS = "2"
 
 
+JSONL_SHARDS = 4  # both tools spread their work over files: two per process
+
+
+def jsonl_shards(docs: Path, folder: Path) -> Path:
+    """Write the documents of ``docs`` as JSON Lines shards (once); return the folder."""
+    paths = sorted(docs.rglob("*.txt"))
+    if folder.is_dir() and len(list(folder.glob("*.jsonl"))) == JSONL_SHARDS:
+        return folder
+    folder.mkdir(parents=True, exist_ok=True)
+    per_shard = -(-len(paths) // JSONL_SHARDS)
+    for number in range(JSONL_SHARDS):
+        rows = paths[number * per_shard : (number + 1) * per_shard]
+        with (folder / f"part-{number:05d}.jsonl").open("w", encoding="utf-8") as stream:
+            for path in rows:
+                row = {
+                    "id": path.relative_to(docs).as_posix(),
+                    "text": path.read_text(encoding="utf-8"),
+                }
+                stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return folder
+
+
 def run_datatrove(docs: Path, work: Path) -> None:
     """Run the four stages on ``docs``; print the seconds of each and the dropped ids as JSON."""
     import datatrove.pipeline.dedup.minhash as minhash_module
@@ -52,6 +78,7 @@ def run_datatrove(docs: Path, work: Path) -> None:
         MinhashDedupFilter,
         MinhashDedupSignature,
     )
+    from datatrove.pipeline.readers import JsonlReader
     from datatrove.pipeline.readers.base import BaseDiskReader
     from datatrove.pipeline.writers.jsonl import JsonlWriter
     from datatrove.utils.word_tokenizers import WordTokenizer
@@ -85,7 +112,9 @@ def run_datatrove(docs: Path, work: Path) -> None:
     minhash_module.load_word_tokenizer = lambda language: CharacterTokenizer()
     config = MinhashConfig(n_grams=5, num_buckets=16, hashes_per_bucket=8, seed=1)
 
-    def reader() -> TextFileReader:
+    def reader() -> BaseDiskReader:
+        if docs.name == "jsonl":
+            return JsonlReader(str(docs), glob_pattern="*.jsonl")
         return TextFileReader(str(docs), glob_pattern="**/*.txt")
 
     stages = {
@@ -175,6 +204,8 @@ def clean_round(docs: Path, truth: dict, python: str, form: str, temp: str | Non
     with tempfile.TemporaryDirectory(prefix="bench-clean-", dir=temp) as out:
         command = [python, "-m", "cleaner", str(docs), out, "--jobs", CLEAN_JOBS, "--no-progress"]
         command += ["--format", form]
+        if docs.name == "jsonl":
+            command += ["--glob", "*.jsonl"]
         seconds, peak, _ = timed_child(command, cwd=Path(__file__).resolve().parents[1])
         report = json.loads((Path(out) / "_report.json").read_text(encoding="utf-8"))
     dropped = {member["doc_id"] for c in report["clusters"] for member in c["dropped"]}
@@ -198,10 +229,18 @@ def main() -> None:
         help="where both tools write (default: the system's temporary folder); "
         "/dev/shm leaves out the cost of creating files on disk",
     )
+    parser.add_argument(
+        "--input",
+        choices=("tree", "jsonl"),
+        default="tree",
+        help="what both tools read: the docs/ tree of text files, or JSON Lines shards of it",
+    )
     args = parser.parse_args()
     docs = args.corpus / "docs"
     truth = json.loads((args.corpus / "truth.json").read_text(encoding="utf-8"))
     size = sum(path.stat().st_size for path in docs.rglob("*.txt")) / 1e6
+    if args.input == "jsonl":
+        docs = jsonl_shards(docs, args.corpus / "jsonl")
     print(f"corpus {docs}: {size:.1f} MB; load average before {os.getloadavg()}")
     forms = args.formats.split(",")
     rounds: dict[str, list[dict]] = {"datatrove": [], **{f"clean {form}": [] for form in forms}}

@@ -111,6 +111,8 @@ class ReadTask:
     start: int = 0
     stop: int | None = None
     first_line: int = 1
+    # Clean only the documents at these places of the task (a second round), or all.
+    only: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +350,9 @@ class Processed:
     staged: Staged | None = None  # where the text (or its JSON line) waits in the work directory
     # Keys of the long paragraphs (numpy uint64): containment's candidates.
     paragraph_keys: Any = None
+    site: str = ""  # the unit of corpus-frequent lines it belongs to
+    # Its edge-line keys, when it was cleaned before its site's lines were counted.
+    edge_keys: frozenset[int] | None = None
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         """Pickle the arrays as their bytes: an array's own pickling cost 8 us a record.
@@ -358,7 +363,7 @@ class Processed:
         signature = None if self.signature is None else self.signature.tobytes()
         keys = None if self.paragraph_keys is None else self.paragraph_keys.tobytes()
         fields = (self.masked_key, self.text_key, self.name, self.staged)
-        return _processed, (self.report, signature, keys, *fields)
+        return _processed, (self.report, signature, keys, *fields, self.site, self.edge_keys)
 
 
 def _processed(
@@ -367,7 +372,8 @@ def _processed(
     """Rebuild a pickled ``Processed``."""
     array = None if signature is None else np.frombuffer(signature, dtype=np.uint32)
     paragraph_keys = None if keys is None else np.frombuffer(keys, dtype=np.uint64)
-    return Processed(report, array, *fields, paragraph_keys=paragraph_keys)
+    *known, site, edge_keys = fields
+    return Processed(report, array, *known, paragraph_keys, site, edge_keys)
 
 
 @dataclass(frozen=True, slots=True)

@@ -80,11 +80,13 @@ def clean_corpus(
             earlier = EarlierRun.load(out, plan, config) if resume else EarlierRun.none()
             # Pass 1: each site's template lines (files unchanged since --resume's last run
             # are not read again).
-            lines = count_frequent_lines(plan.tasks, state, runner, earlier.edge_keys)
-            state = replace(state, frequent=lines.frequent)
+            speculate = engine == "local" and earlier.out is None
+            lines = count_frequent_lines(plan.tasks, state, runner, earlier.edge_keys, speculate)
+            state = replace(state, frequent=lines.frequent, speculative=lines.speculative)
+            state = replace(state, speculative_records=lines.speculative_records)
             reused = earlier.reusable(lines.frequent)
             # Pass 2: every document cleaned, its output staged.
-            cleaned = clean_all(plan.tasks, state, runner, lines.sites, reused, earlier.out)
+            cleaned = clean_all(plan.tasks, state, runner, lines, reused, earlier.out)
             duplicates = find_duplicates(cleaned, config, runner)
             report = assemble_report(cleaned, duplicates, plan.passed_over, config)
             if out is None:
@@ -94,7 +96,7 @@ def clean_corpus(
             report, unwritten = finish_writing(writing, report)
             if unwritten:
                 rendered = render_reports(report, cleaned, plan, out)
-            remember_run(earlier, report, cleaned, lines.edges, lines.frequent, config)
+            remember_run(earlier, report, cleaned, lines.edges, config)
             index_kept(duplicates, report, config)
             write_reports(rendered, out, work_dir)
             writing.raise_copy_error()

@@ -19,6 +19,7 @@ from cleaner.pipeline import clean_corpus
 
 RARE_LINE = "\u5e02\u653f\u52a1\u670d\u52a1\u4e2d\u5fc3\u5b89\u6392"  # 市政务服务中心安排
 FOOTER = "\u4fbf\u6c11\u670d\u52a1\u70ed\u7ebf\u6b22\u8fce\u6765\u7535"  # 便民服务热线欢迎来电
+SEED_TEXTS = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
 
 
 def site(root: Path, files: int, edge: str, every: int) -> Path:
@@ -59,16 +60,31 @@ def scanned(monkeypatch) -> list[int]:
 
 
 @pytest.mark.parametrize("output_format", ["text", "jsonl"])
-def test_a_line_in_enough_documents_of_a_site_is_removed_from_each(tmp_path, output_format, scanned):
+def test_a_speculated_site_comes_out_as_a_fully_read_one(
+    tmp_path, monkeypatch, output_format, scanned
+):
+    """A large site whose sample shows no template skips pass 1; the output is the same."""
+    from cleaner.engine import frequent
+
     source = site(tmp_path, 200, RARE_LINE, every=25)  # the line in 8 files: frequent, rare
     config = CleanConfig(output_format=output_format)
-    report = clean_corpus(source, tmp_path / "two", config, jobs=2)
-    assert scanned == [200]
+    report = clean_corpus(source, tmp_path / "speculated", config, jobs=2)
+    assert scanned == [frequent.SAMPLE_DOCUMENTS, 0]  # the sample; then nothing more
     frequent_removals = [r for f in report.files for r in f.removed if r.rule.startswith("recurs")]
-    assert [r.text for r in frequent_removals] == [RARE_LINE] * 8
-    one = clean_corpus(source, tmp_path / "one", config, jobs=1)
-    assert outputs(tmp_path / "one") == outputs(tmp_path / "two")
-    assert one.files == report.files
+    assert [r.text for r in frequent_removals] == [RARE_LINE] * 8  # cleaned again, with it
+    monkeypatch.setattr(frequent, "SAMPLE_DOCUMENTS", 1000)  # no folder is large: read in full
+    expected = clean_corpus(source, tmp_path / "read", config, jobs=1)
+    assert scanned[2:] == [200]
+    assert outputs(tmp_path / "speculated") == outputs(tmp_path / "read")
+    assert expected.files == report.files
+
+
+def test_a_site_with_a_template_is_read_in_full_after_its_sample(tmp_path, scanned):
+    from cleaner.engine import frequent
+
+    source = site(tmp_path, 200, FOOTER, every=1)  # a footer on every page
+    clean_corpus(source, tmp_path / "out", jobs=2)
+    assert scanned == [frequent.SAMPLE_DOCUMENTS, 200 - frequent.SAMPLE_DOCUMENTS]
 
 
 def test_a_footer_on_every_page_goes_from_every_page(tmp_path):
@@ -83,7 +99,9 @@ def test_folders_too_small_for_a_frequent_line_are_not_read_twice(tmp_path, scan
     small = source / "small"
     small.mkdir()
     for number in range(4):  # fewer files than corpus_min_docs (5): never scanned
-        (small / f"{number}.txt").write_text(f"{FOOTER}\n\u6b63\u6587{number}\u3002\n", encoding="utf-8")
+        (small / f"{number}.txt").write_text(
+            f"{FOOTER}\n\u6b63\u6587{number}\u3002\n", encoding="utf-8"
+        )
     report = clean_corpus(source, tmp_path / "out", jobs=1)
     assert scanned == [40]
     assert not [r for f in report.files for r in f.removed if r.rule.startswith("recurs")]
@@ -112,6 +130,45 @@ def test_records_count_by_the_domain_of_their_url(tmp_path):
         (shards / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     config = CleanConfig(glob="*.jsonl", output_format="jsonl")
     report = clean_corpus(shards, tmp_path / "out", config, jobs=2)
-    removed = {f.doc_id: [r.rule for r in f.removed if r.rule.startswith("recurs")] for f in report.files}
+    removed = {
+        f.doc_id: [r.rule for r in f.removed if r.rule.startswith("recurs")] for f in report.files
+    }
     assert all(removed[f"a.gov.cn-{n}"] for n in range(6))  # 6 records of a.gov.cn: frequent
     assert not any(removed[f"b.gov.cn-{n}"] for n in range(100, 103))  # 3 of b.gov.cn: not
+
+
+def test_records_cleaned_before_their_lines_were_counted_come_out_as_if_counted_first(
+    tmp_path, monkeypatch
+):
+    """Records whose sample shows no template are speculative: the same output as a full pass 1."""
+    import cleaner.engine.cleaned as cleaned
+    from cleaner.engine import frequent
+
+    text = "".join(SEED_TEXTS)
+    rows = [
+        {
+            "id": f"r{n}",
+            "url": f"https://www.a.gov.cn/{n}.html",
+            # A window of the seeds of its own: no two records share an edge line...
+            "text": f"\u7b2c{n}\u53f7\n{text[n * 211 : n * 211 + 700]}\n\u9644\u4ef6{n}\n",
+        }
+        for n in range(100)
+    ]
+    for number in range(0, 100, 16):  # ...but this one, in 7 of 100: frequent, not a template
+        rows[number]["text"] += RARE_LINE + "\n"
+    shard = tmp_path / "in" / "a.jsonl"
+    shard.parent.mkdir()
+    shard.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    settled: list[int] = []
+    real = cleaned.settle
+    monkeypatch.setattr(cleaned, "settle", lambda *a: settled.append(len(real(*a)[1])) or real(*a))
+    config = CleanConfig(output_format="jsonl")
+    speculated = clean_corpus(shard, tmp_path / "speculated", config, jobs=2)
+    assert settled == [7]  # counted after pass 2; the 7 cleaned again
+    removed = [r.text for f in speculated.files for r in f.removed if r.rule.startswith("recurs")]
+    assert removed == [RARE_LINE] * 7
+    monkeypatch.setattr(frequent, "TEMPLATE_SHARE", 0.0)  # every sampled site a template
+    counted = clean_corpus(shard, tmp_path / "counted", config, jobs=2)
+    assert settled == [7]  # no speculation: pass 1 counted them
+    assert outputs(tmp_path / "speculated") == outputs(tmp_path / "counted")
+    assert speculated.files == counted.files

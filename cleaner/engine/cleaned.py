@@ -14,7 +14,9 @@ from dataclasses import dataclass, replace
 from ..data import FileFailure, Processed, ReadTask
 from ..read.readers import READERS
 from ..write.staging import WHOLE_FILE, Location, staged_location
-from .local import Engine, TaskSites
+from .counts import FrequentLines
+from .frequent import settle
+from .local import Engine
 from .workers import RunState
 
 
@@ -28,6 +30,7 @@ class Cleaned:
         in_place: the positions whose text is already in OUT (kept by an earlier
             ``--resume`` run), with that file.
         work_dir: where the other texts are staged (None: an analysis, nothing staged).
+        frequent: every site's frequent lines, as the documents were cleaned with them.
 
     """
 
@@ -35,6 +38,7 @@ class Cleaned:
     failures: list[FileFailure]
     in_place: dict[int, str]
     work_dir: str | None
+    frequent: dict[str, frozenset[int]]
 
     def location(self, position: int) -> Location:
         """Return where the text of the document at ``position`` is."""
@@ -45,44 +49,128 @@ class Cleaned:
         return staged_location(self.work_dir, staged)
 
 
+# A record's place in the run: its task's number and its place among the task's documents.
+Place = tuple[int, int]
+
+
 def clean_all(
     tasks: Sequence[ReadTask],
     state: RunState,
     engine: Engine,
-    sites: TaskSites,
+    lines: FrequentLines,
     reused: Mapping[str, Processed],
     out: str | None,
 ) -> Cleaned:
-    """Clean every task but the files in ``reused`` (by path); return the records in run order."""
+    """Clean every task but the files in ``reused`` (by path); return the records in run order.
+
+    The documents of speculative sites are cleaned first without their sites'
+    frequent lines; those that hold one are cleaned again (``frequent.settle``).
+    """
     todo = [_without(task, reused) for task in tasks]
     todo = [task for task in todo if task.paths]
-    full = {task.number: task for task in tasks}
-    # (task number, place in the task), the record, whether it was reused
-    ordered: list[tuple[tuple[int, int], Processed, bool]] = []
+    found, failures = _clean_round(
+        todo, {task.number: task for task in tasks}, state, engine, lines
+    )
+    ordered = sorted([*found.items(), *_reused(tasks, reused).items()])
+    frequent = state.frequent
+    if state.speculative or state.speculative_records:
+        minimum = state.config.boilerplate.corpus_min_docs
+        frequent, again = settle([record for _, record in ordered], lines, minimum)
+        if again:
+            second = replace(state, frequent=frequent, speculative=frozenset(), round=1)
+            second = replace(second, speculative_records=False)
+            places = [ordered[position][0] for position in again]
+            redone, failed = _clean_again(tasks, places, second, engine, lines)
+            found = {**found, **redone}
+            for place in (p for p, _ in failed):
+                found.pop(place, None)
+            failures += [failure for _, failure in failed]
+            ordered = sorted([*found.items(), *_reused(tasks, reused).items()])
+    processed = _unique_ids([record for _, record in ordered])
+    kept_in_out = {place for place, _ in _reused(tasks, reused).items()}
+    in_place = {
+        position: os.path.join(out, record.name)
+        for position, (place, record) in enumerate(ordered)
+        if place in kept_in_out and out is not None
+    }
+    return Cleaned(
+        processed, sorted(failures, key=lambda f: f.rel_path), in_place, state.work_dir, frequent
+    )
+
+
+def _clean_round(
+    todo: Sequence[ReadTask],
+    full: Mapping[int, ReadTask],
+    state: RunState,
+    engine: Engine,
+    lines: FrequentLines,
+) -> tuple[dict[Place, Processed], list[FileFailure]]:
+    """Clean tasks; return each record by its place in the run, and the failures."""
+    found: dict[Place, Processed] = {}
     failures: list[FileFailure] = []
-    for task, results in zip(todo, engine.clean(todo, state, sites), strict=True):
-        # A file's place among all the files of its task (some were reused).
-        places = range(len(results))
-        if READERS[task.reader].one_per_file and task != full[task.number]:
-            index = {path: place for place, path in enumerate(full[task.number].paths)}
-            places = [index[path] for path in task.paths]  # type: ignore[assignment]
-        for place, result in zip(places, results, strict=True):
+    for task, results in zip(todo, engine.clean(todo, state, lines.sites), strict=True):
+        for place, result in zip(
+            _places(task, full[task.number], len(results)), results, strict=True
+        ):
             if isinstance(result, FileFailure):
                 failures.append(result)
             else:
-                ordered.append(((task.number, place), result, False))
-    for task in tasks:
-        for position, path in enumerate(task.paths):
-            if path in reused:
-                ordered.append(((task.number, position), reused[path], True))
-    ordered.sort(key=lambda entry: entry[0])
-    processed = _unique_ids([record for _, record, _ in ordered])
-    in_place = {
-        position: os.path.join(out, record.name)
-        for position, (_, record, was_reused) in enumerate(ordered)
-        if was_reused and out is not None
+                found[(task.number, place)] = result
+    return found, failures
+
+
+def _places(task: ReadTask, full: ReadTask, count: int) -> Sequence[int]:
+    """Return the places in ``full`` of a task's results (a task may hold part of its files)."""
+    if task.only:
+        return task.only
+    if not READERS[task.reader].one_per_file or task == full:
+        return range(count)
+    index = {path: place for place, path in enumerate(full.paths)}
+    return [index[path] for path in task.paths]
+
+
+def _clean_again(
+    tasks: Sequence[ReadTask],
+    places: Sequence[Place],
+    state: RunState,
+    engine: Engine,
+    lines: FrequentLines,
+) -> tuple[dict[Place, Processed], list[tuple[Place, FileFailure]]]:
+    """Clean the documents at some places again: a file by itself, a record by its place."""
+    full = {task.number: task for task in tasks}
+    wanted: dict[int, list[int]] = {}
+    for number, place in places:
+        wanted.setdefault(number, []).append(place)
+    again = []
+    for number, chosen in sorted(wanted.items()):
+        task = full[number]
+        if READERS[task.reader].one_per_file:
+            names = task.names or task.paths
+            paths = tuple(task.paths[p] for p in chosen)
+            again.append(replace(task, paths=paths, names=tuple(names[p] for p in chosen)))
+        else:
+            again.append(replace(task, only=tuple(chosen)))
+    found: dict[Place, Processed] = {}
+    failed: list[tuple[Place, FileFailure]] = []
+    for task, results in zip(again, engine.clean(again, state, lines.sites), strict=True):
+        for place, result in zip(
+            _places(task, full[task.number], len(results)), results, strict=True
+        ):
+            if isinstance(result, FileFailure):
+                failed.append(((task.number, place), result))
+            else:
+                found[(task.number, place)] = result
+    return found, failed
+
+
+def _reused(tasks: Sequence[ReadTask], reused: Mapping[str, Processed]) -> dict[Place, Processed]:
+    """Return the records a resumed run reuses, by their place in the run."""
+    return {
+        (task.number, place): reused[path]
+        for task in tasks
+        for place, path in enumerate(task.paths)
+        if path in reused
     }
-    return Cleaned(processed, failures, in_place, state.work_dir)
 
 
 def _without(task: ReadTask, reused: Mapping[str, Processed]) -> ReadTask:

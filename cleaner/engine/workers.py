@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..clean.blocks import documents_sharing_bands
-from ..clean.boilerplate.edges import edge_keys
+from ..clean.boilerplate.edges import edge_keys, zone_keys
 from ..clean.boilerplate.lines import bytes_key
 from ..clean.document import finish_document, strip_document
 from ..clean.filters import check_signals
@@ -46,6 +46,8 @@ from ..write.staging import chunk_batch, stage_batch, stage_each
 # Documents cleaned at once within a task: their paragraphs are signed in one call
 # (each call has a fixed cost), and a task of records holds no more in memory.
 CHUNK_DOCUMENTS = 384
+# A second round's chunks are numbered from here, beside the first round's staged files.
+ROUND_SHIFT = 15
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,12 @@ class RunState:
     config: CleanConfig
     frequent: dict[str, frozenset[int]]  # per site: keys of its template lines
     work_dir: str | None
+    # Sites whose lines pass 1 did not count, and whether records' sites were: their
+    # documents are cleaned without frequent lines and return their edge keys
+    # (see engine.frequent: a speculative run).
+    speculative: frozenset[str] = frozenset()
+    speculative_records: bool = False
+    round: int = 0  # a second round of cleaning stages beside the first
 
     def cut(self, sites: frozenset[str] | None) -> RunState:
         """Return the state a task needs: the frequent lines of its sites only (None: all)."""
@@ -133,11 +141,16 @@ def clean_task(state: RunState, task: ReadTask) -> list[Processed | FileFailure]
     """Pass 2 on a task: clean its documents, a chunk at a time, and stage their texts."""
     results: list[Processed | FileFailure] = []
     documents = read_task(state, task)
+    if task.only:  # a second round: the documents at these places only
+        wanted = frozenset(task.only)
+        documents = (item for place, item in enumerate(documents) if place in wanted)
+    speculative = state.speculative_records and not READERS[task.reader].one_per_file
     for chunk_number in range(1 << 30):
         chunk = list(islice(documents, CHUNK_DOCUMENTS))
         if not chunk:
             break
-        results += _clean_chunk(state, task.number, chunk_number, chunk)
+        number = chunk_number + (state.round << ROUND_SHIFT)
+        results += _clean_chunk(state, task.number, number, chunk, speculative)
     return results
 
 
@@ -148,28 +161,39 @@ class _Prepared:
     document: Document
     normalized: Normalized
     stripped: Stripped
+    edge_keys: frozenset[int] | None  # when its site's lines were not counted yet
 
 
-def _prepare(state: RunState, document: Document) -> _Prepared:
+def _prepare(state: RunState, document: Document, speculative: bool) -> _Prepared:
     """Pass 2, first half: everything before the signatures, for one document."""
     config = state.config
     normalized = normalize_text(document.text, config.normalize)
     frequent = state.frequent.get(document.site, frozenset())
     stripped = strip_document(document.text, normalized, config, frequent)
-    return _Prepared(document, normalized, stripped)
+    keys = None
+    if speculative or document.site in state.speculative:
+        keys = zone_keys(normalized.text.split("\n"), config)
+    return _Prepared(document, normalized, stripped, keys)
 
 
-# A cleaned document: its report, its signature, its text, its long paragraphs' keys.
-Finished = tuple[Document, FileReport, Signature | None, str, Any]
+# A cleaned document: its report, its signature, its text, its long paragraphs' keys,
+# its edge keys (a speculative document's).
+Finished = tuple[Document, FileReport, Signature | None, str, Any, frozenset[int] | None]
 
 
 def _clean_chunk(
-    state: RunState, task_number: int, chunk_number: int, chunk: list[Document | FileFailure]
+    state: RunState,
+    task_number: int,
+    chunk_number: int,
+    chunk: list[Document | FileFailure],
+    speculative: bool,
 ) -> list[Processed | FileFailure]:
     """Clean a chunk of documents; every paragraph of the chunk is signed in one call."""
     config = state.config
     prepared = [
-        item if isinstance(item, FileFailure) else _guarded(item, lambda d: _prepare(state, d))
+        item
+        if isinstance(item, FileFailure)
+        else _guarded(item, partial(_prepare, state, speculative=speculative))
         for item in chunk
     ]
     ready = [p for p in prepared if isinstance(p, _Prepared)]
@@ -206,7 +230,7 @@ def with_signals(
         if isinstance(item, FileFailure):
             result.append(item)
             continue
-        document, report, signature, text, keys = item
+        document, report, signature, text, keys, edges = item
         signals = next(measured)
         rejection = check_signals(signals, config.filters) if config.filters.enabled else None
         if rejection is None:
@@ -214,7 +238,7 @@ def with_signals(
         else:
             report = replace(report, signals=signals, filtered=rejection, status="filtered")
             signature = None
-        result.append((document, report, signature, text, keys))
+        result.append((document, report, signature, text, keys, edges))
     return result
 
 
@@ -244,7 +268,7 @@ def _finish(
     )
     signature = cleaned.signature if config.dedup.documents else None
     keys = paragraph_keys(rows, prepared.stripped.lines) if config.dedup.documents else None
-    return document, report, signature, cleaned.text, keys
+    return document, report, signature, cleaned.text, keys, prepared.edge_keys
 
 
 def with_declared_metadata(metadata: Metadata, declared: Metadata | None) -> Metadata:
@@ -281,7 +305,7 @@ def _stage(
     as_records = state.config.output_format != "text"
     data = [
         jsonl_record_bytes(report, text, document.extra) if as_records else text.encode("utf-8")
-        for document, report, _, text, _ in done
+        for document, report, _, text, _, _ in done
     ]
     places: list[Staged | OSError | None] = [None] * len(done)
     if state.work_dir is not None and as_records:
@@ -306,10 +330,11 @@ def _record(finished: Finished, staged: Staged | None) -> Processed:
     A staged text's masked key is left for the main process to compute, from
     the staged text, for the few documents that turn out to be in a cluster.
     """
-    document, report, signature, text, keys = finished
+    document, report, signature, text, keys, edges = finished
     masked = masked_key(text) if staged is None else None
     key = bytes_key(text.encode("utf-8"))
-    return Processed(report, signature, masked, key, document.name, staged, keys)
+    site = document.site
+    return Processed(report, signature, masked, key, document.name, staged, keys, site, edges)
 
 
 def _guarded(document: Document, stage: Any) -> Any:

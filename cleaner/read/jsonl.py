@@ -26,8 +26,9 @@ from .files import printable_path
 from .records import record_document
 
 ZSTD_INSTALL_HINT = "reading .zst files needs zstandard: pip install 'cleaner[zstd]'"
-# A plain file larger than this is split into ranges of about this size.
-SPLIT_BYTES = 64 << 20
+# A plain file larger than this is split into ranges of about this size: enough to
+# spread a single file over every core, few enough to keep tasks worth a message.
+SPLIT_BYTES = 16 << 20
 COUNT_CHUNK_BYTES = 1 << 20
 
 

@@ -258,8 +258,7 @@ def remember_run(
     earlier: EarlierRun,
     report: CleanReport,
     cleaned: Cleaned,
-    edges: dict[str, list[int]],
-    frequent: dict[str, frozenset[int]],
+    edges: dict[str, tuple[str, list[int]]],
     config: CleanConfig,
 ) -> None:
     """Write the manifest of a run that keeps one, once its files are in place."""
@@ -267,9 +266,11 @@ def remember_run(
         return
     manifest = {
         path_key(processed.report.doc_id): Entry(
-            stamp, edges.get(processed.report.doc_id), replace(processed, report=file, staged=None)
+            stamp,
+            edges[processed.report.doc_id][1] if processed.report.doc_id in edges else None,
+            replace(processed, report=file, staged=None),
         )
         for processed, file in zip(cleaned.processed, report.files, strict=True)
         if file.status == "written" and (stamp := earlier.stamps.get(processed.report.doc_id))
     }
-    save_manifest(Path(earlier.out), config, frequent, manifest, Path(cleaned.work_dir))
+    save_manifest(Path(earlier.out), config, cleaned.frequent, manifest, Path(cleaned.work_dir))

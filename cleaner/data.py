@@ -372,8 +372,8 @@ def _processed(
     """Rebuild a pickled ``Processed``."""
     array = None if signature is None else np.frombuffer(signature, dtype=np.uint32)
     paragraph_keys = None if keys is None else np.frombuffer(keys, dtype=np.uint64)
-    *known, site, edge_keys = fields
-    return Processed(report, array, *known, paragraph_keys, site, edge_keys)
+    masked, text_key, name, staged, site, edge_keys = fields
+    return Processed(report, array, masked, text_key, name, staged, paragraph_keys, site, edge_keys)
 
 
 @dataclass(frozen=True, slots=True)

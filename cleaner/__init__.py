@@ -12,10 +12,13 @@ from .data import CleanConfig as CleanConfig
 from .data import CleanedText as CleanedText
 from .data import CleanReport as CleanReport
 from .data import DedupConfig as DedupConfig
+from .data import Document as Document
 from .data import NormalizeConfig as NormalizeConfig
 from .errors import CleanerError as CleanerError
 from .pipeline import clean_corpus as clean_corpus
+from .pipeline import clean_documents as clean_documents
 from .pipeline import clean_text as clean_text
+from .write.spool import CleanedDocuments as CleanedDocuments
 
 __version__ = "0.1.0"
 
@@ -23,11 +26,14 @@ __all__ = [
     "BoilerplateConfig",
     "CleanConfig",
     "CleanReport",
+    "CleanedDocuments",
     "CleanedText",
     "CleanerError",
     "DedupConfig",
+    "Document",
     "NormalizeConfig",
     "__version__",
     "clean_corpus",
+    "clean_documents",
     "clean_text",
 ]

@@ -11,12 +11,7 @@ the kept documents in place while the reports are rendered.
 
 from __future__ import annotations
 
-import gc
-import shutil
-import tempfile
-import weakref
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -27,19 +22,14 @@ from .dedup.decide import find_duplicates, index_kept
 from .engine import Progress, start_engine
 from .engine.cleaned import clean_all
 from .engine.frequent import count_frequent_lines
-from .engine.parallel import default_jobs
+from .engine.parallel import default_jobs, rare_collections
 from .engine.workers import RunState
-from .read.jsonl import read_records
 from .read.plan import plan_input
 from .report.files import RESERVED_NAMES, assemble_report, render_reports, write_reports
-from .write.files import CORPUS_JSONL, check_paths, work_directory
+from .write.files import check_paths, work_directory
 from .write.outputs import finish_writing, start_writing
 from .write.resume import EarlierRun, remember_run
-from .write.spool import spool_documents
-
-# Objects allocated before a young collection, and collections before the next
-# older one (Python's defaults: 700, 10, 10); see rare_collections.
-RUN_GC_THRESHOLDS = (50_000, 20, 100)
+from .write.spool import SPOOLED_OUT, CleanedDocuments, spool_documents, spool_folder
 
 
 def clean_corpus(
@@ -105,34 +95,6 @@ def clean_corpus(
         runner.close()
 
 
-class CleanedDocuments:
-    """The result of ``clean_documents``: the kept documents (iterate) and the run's report.
-
-    The documents are read back one at a time from a temporary folder, removed
-    when this object is closed (``with`` it, or call ``close``) or collected.
-    """
-
-    def __init__(self, folder: Path, report: CleanReport) -> None:
-        """Hold the run's temporary ``folder`` (removed with this object) and its ``report``."""
-        self.folder = folder
-        self.report = report
-        self._remove = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        """Yield each kept document as ``{"id", "text", "metadata"}``, in input order."""
-        return read_records(self.folder / "out" / CORPUS_JSONL)
-
-    def close(self) -> None:
-        """Remove the temporary folder."""
-        self._remove()
-
-    def __enter__(self) -> CleanedDocuments:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
 def clean_documents(
     documents: Iterable[Mapping[str, Any] | Document],
     config: CleanConfig = CleanConfig(),
@@ -149,32 +111,9 @@ def clean_documents(
     ...     [(d["id"], d["text"]) for d in kept], kept.report.files_written
     ([('a', '市医保局\n')], 1)
     """
-    folder = Path(tempfile.mkdtemp(prefix="cleaner-"))
-    try:
-        source = folder / "in" / "documents.jsonl"
-        source.parent.mkdir()
-        spool_documents(documents, source, config.text_key, config.id_key)
+    with spool_folder() as folder:
+        source = spool_documents(documents, folder, config.text_key, config.id_key)
         settings = replace(config, glob=None, input_format="jsonl", output_format="jsonl")
         settings = replace(settings, compression="none", shard_bytes=0, jsonl_path=None)
-        report = clean_corpus(source, folder / "out", settings, jobs=jobs)
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return CleanedDocuments(folder, report)
-
-
-@contextmanager
-def rare_collections() -> Iterator[None]:
-    """Collect cyclic garbage rarely while a run lasts (it makes almost none).
-
-    A run keeps a record per document, about a million objects for 20,000
-    files, and each full collection walks them all: with Python's default
-    thresholds they took 6% of a run (4.35 s against 4.07 s, the same peak
-    memory). Forked workers inherit the thresholds; the caller's come back.
-    """
-    before = gc.get_threshold()
-    gc.set_threshold(*RUN_GC_THRESHOLDS)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
+        report = clean_corpus(source, folder / SPOOLED_OUT, settings, jobs=jobs)
+        return CleanedDocuments(folder, report)

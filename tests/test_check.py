@@ -15,8 +15,9 @@ from test_report import duplicate_corpus
 
 from cleaner import CleanConfig
 from cleaner.cli import cli
+from cleaner.read.compare import StaleFile, compare_trees
 from cleaner.report.annotations import Finding, Region, github_annotation
-from cleaner.report.check import Limits, StaleFile, apply_limits, check_corpus, compare_trees
+from cleaner.report.check import Limits, apply_limits, check_corpus
 
 SEED_004 = "004_4d4430e8f8b321f2.txt"
 SEED_002 = "002_2d50634ac7c8fda5.txt"

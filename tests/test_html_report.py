@@ -18,9 +18,9 @@ from conftest import SEEDS
 from test_report import duplicate_corpus
 
 from cleaner import CleanConfig, DedupConfig, clean_corpus
+from cleaner.read.texts import chain_texts, directory_texts, source_texts
 from cleaner.report.html import page as report_html
 from cleaner.report.render import render_html
-from cleaner.report.texts import chain_texts, directory_texts, source_texts
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 BROWSER_FLAGS = (

@@ -296,7 +296,8 @@ def test_each_html_page_is_extracted_once(tmp_path, monkeypatch):
 
 def test_a_damaged_kept_task_is_read_again(tmp_path):
     from cleaner.data import Decoding, Document, FileFailure, Metadata
-    from cleaner.read.store import load_documents, store_documents, store_path
+    from cleaner.read.store import load_documents, store_path
+    from cleaner.write.staging import store_documents
 
     work = str(tmp_path)
     text = "\u6807\u9898\n\u6b63\u6587\udc80\u3002"  # a lone surrogate survives the trip
@@ -318,7 +319,7 @@ def test_a_run_gives_back_the_callers_gc_thresholds(tmp_path):
     """Collections are rare during a run, and the caller's settings return after it."""
     import gc
 
-    from cleaner.pipeline import RUN_GC_THRESHOLDS, rare_collections
+    from cleaner.engine.parallel import RUN_GC_THRESHOLDS, rare_collections
 
     before = gc.get_threshold()
     seen: list[tuple[int, ...]] = []

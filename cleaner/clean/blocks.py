@@ -26,8 +26,8 @@ EXACT_MAX_CHARS = 20_000
 SINGLE_PARAGRAPH_FACTOR = 2
 # Odd constants (golden ratio, MurmurHash3) that spread document and band numbers
 # over 64 bits before they are mixed into band keys.
-_OWNER_MIX = 0x9E3779B97F4A7C15
-_BAND_MIX = 0xC2B2AE3D27D4EB4F
+_OWNER_MIX = minhash.GOLDEN_64
+_BAND_MIX = minhash.MURMUR_MIX_64
 
 
 def shares_a_band(keys: npt.NDArray[np.uint64]) -> bool:

@@ -26,10 +26,11 @@ from ..clean.explain import ExplainedLine, Explanation, Piece, explain_text
 from ..data import CleanConfig, FileFailure, RawFile
 from ..errors import CleanerError
 from ..read.decode import decode_file
+from ..read.files import read_file
 from ..read.html import decode_html, extract_main_text
+from ..read.readers import reader_of
 
 EXIT_EXPLAINED, EXIT_UNREADABLE = 0, 1
-HTML_SUFFIXES = (".html", ".htm")
 ARROW = "\u2192"
 MARKS = {"kept": " ", "blank": " ", "changed": "~", "partial": "!", "removed": "-"}
 # Colours by status (for the mark and a removed line's text) and by part of a line.
@@ -156,11 +157,11 @@ def _plain(text: str, role: str) -> str:
 
 def _read_text(path: Path, config: CleanConfig) -> tuple[str, str]:
     """Decode a file as a run does: ``(text, what it is)``; an HTML page gives its main text."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise click.ClickException(f"cannot read {path}: {error.strerror or error}") from error
-    if path.name.lower().endswith(HTML_SUFFIXES):
+    data = read_file(os.fspath(path.parent), path.name)
+    if isinstance(data, FileFailure):
+        reason = data.reason.removeprefix("cannot read: ")
+        raise click.ClickException(f"cannot read {path}: {reason}")
+    if reader_of(path.name) == "html":
         decoded = decode_html(data, config.sample_bytes)
         if isinstance(decoded, str):
             _fail(path, decoded)

@@ -15,10 +15,11 @@ import numpy as np
 import numpy.typing as npt
 
 from ..data import CleanConfig, ClusterMember, DuplicateCluster, Processed
-from ..write.staging import Location, read_location
+from ..read.staged import Location, read_location
 from .containment import candidate_pairs, pair_containments
 from .exact import pair_similarities
-from .lsh import ExactJaccard, Pairs, connected_roots, row_estimates
+from .lsh import ExactJaccard, Pairs, connected_roots
+from .minhash import estimate_rows
 from .near import find_near_duplicates, masked_key
 
 # Where the cleaned text of the document at a position of the run is.
@@ -128,7 +129,7 @@ def _contained_cluster(
     values = containments([(member, kept) for member in others])
     first = np.stack([processed[kept].signature] * len(others))
     second = np.stack([processed[member].signature for member in others])
-    estimates = row_estimates(first, second).tolist()
+    estimates = estimate_rows(first, second).tolist()
     dropped = []
     for member, value, estimate in zip(others, values, estimates, strict=True):
         doc_id = processed[member].report.doc_id

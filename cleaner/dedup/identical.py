@@ -12,7 +12,7 @@ import functools
 import numpy as np
 import numpy.typing as npt
 
-from .minhash import Signatures
+from .minhash import GOLDEN_64, SPLITMIX_1, SPLITMIX_2, Signatures
 
 Pairs = npt.NDArray[np.int64]  # as lsh.Pairs: shape (m, 2)
 
@@ -52,9 +52,9 @@ def _fingerprint_weights(width: int) -> npt.NDArray[np.uint64]:
     >>> hex(int(_fingerprint_weights(1)[0]))
     '0xe220a8397b1dcdaf'
     """
-    state = np.arange(1, width + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    state = (state ^ (state >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    state = (state ^ (state >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    state = np.arange(1, width + 1, dtype=np.uint64) * np.uint64(GOLDEN_64)
+    state = (state ^ (state >> np.uint64(30))) * np.uint64(SPLITMIX_1)
+    state = (state ^ (state >> np.uint64(27))) * np.uint64(SPLITMIX_2)
     return state ^ (state >> np.uint64(31)) | np.uint64(1)
 
 

@@ -39,7 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .identical import identical_groups
-from .minhash import Signatures, is_empty
+from .minhash import FNV_OFFSET_64, FNV_PRIME_64, Signatures, estimate_rows, is_empty
 
 Pairs = npt.NDArray[np.int64]  # shape (m, 2), first < second
 # The exact similarity of each pair asked about (NaN: unknown, the estimate decides).
@@ -51,8 +51,8 @@ EXACT_MARGIN = 0.15  # see needs_exact
 VERIFY_CHUNK_PAIRS = 1 << 15  # pairs compared per numpy call: 4 MB of booleans at 128 perms
 
 _INTEGRATION_POINTS = 2001  # odd, for Simpson's rule; error far below the gaps between choices
-_KEY_OFFSET = 0xCBF29CE484222325
-_KEY_MULTIPLIER = 0x100000001B3  # FNV-1a 64 prime, applied per 32-bit value
+_KEY_OFFSET = FNV_OFFSET_64
+_KEY_MULTIPLIER = FNV_PRIME_64  # applied per 32-bit value
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,18 +212,8 @@ def estimate_pair_jaccard(signature_array: Signatures, pairs: Pairs) -> npt.NDAr
     for start in range(0, len(pairs), VERIFY_CHUNK_PAIRS):
         chunk = pairs[start : start + VERIFY_CHUNK_PAIRS]
         first, second = signature_array[chunk[:, 0]], signature_array[chunk[:, 1]]
-        estimates[start : start + len(chunk)] = row_estimates(first, second)
+        estimates[start : start + len(chunk)] = estimate_rows(first, second)
     return estimates
-
-
-def row_estimates(first: Signatures, second: Signatures) -> npt.NDArray[np.float64]:
-    """Return the MinHash estimate of each pair of rows ``(first[i], second[i])``.
-
-    >>> row_estimates(np.array([[1, 2, 3, 4]], np.uint32), np.array([[1, 2, 0, 4]], np.uint32))
-    array([0.75])
-    """
-    equal = np.count_nonzero(first == second, axis=1)
-    return equal / float(first.shape[1])  # type: ignore[no-any-return]  # datasketch's division
 
 
 def pairwise(similarity: Callable[[int, int], float | None]) -> ExactJaccard:

@@ -59,9 +59,19 @@ EMPTY_VALUE = 0xFFFFFFFF
 BATCH_CHARS = 1 << 20
 BLOCK_VALUES = 1 << 17  # permuted values per numpy call: 512 KB, stays in a 1 MB L2 cache
 
+# The odd 64-bit constants every hash and mix of the package uses, each named once:
+# the golden ratio (Fibonacci hashing), FNV-1a's offset basis and prime, SplitMix64's
+# two multipliers, MurmurHash3's 64-bit finalizer constant, and a further odd one.
+GOLDEN_64 = 0x9E3779B97F4A7C15
+FNV_OFFSET_64 = 0xCBF29CE484222325
+FNV_PRIME_64 = 0x100000001B3
+SPLITMIX_1 = 0xBF58476D1CE4E5B9
+SPLITMIX_2 = 0x94D049BB133111EB
+MURMUR_MIX_64 = 0xC2B2AE3D27D4EB4F
+
 _MASK64 = (1 << 64) - 1
-_POLY_OFFSET = 0xCBF29CE484222325  # any fixed non-zero start; leading U+0000 still counts
-_POLY_MULTIPLIER = 0x9E3779B97F4A7C15  # odd, so each step is a bijection modulo 2**64
+_POLY_OFFSET = FNV_OFFSET_64  # any fixed non-zero start; leading U+0000 still counts
+_POLY_MULTIPLIER = GOLDEN_64  # odd, so each step is a bijection modulo 2**64
 _FOLD_MULTIPLIER = 0xD6E8FEB86659FD93  # odd; multiply-shift keeps the well-mixed top bits
 _FMIX32 = (16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
 
@@ -364,17 +374,27 @@ def is_empty(signature_array: Signatures) -> npt.NDArray[np.bool_]:
     return empty
 
 
-def estimate_jaccard(first: Hashes, second: Hashes) -> float:
-    """Estimate the Jaccard similarity of two sets from their signatures.
+def estimate_rows(first: Signatures, second: Signatures) -> npt.NDArray[np.float64]:
+    """Estimate the Jaccard similarity of each pair of rows ``(first[i], second[i])``.
 
     The fraction of equal positions, as datasketch's ``MinHash.jaccard`` (so two
-    empty signatures give 1.0).
+    empty signatures give 1.0): the one estimator of the package.
+
+    >>> estimate_rows(np.array([[1, 2, 3, 4]], np.uint32), np.array([[1, 2, 0, 4]], np.uint32))
+    array([0.75])
+    """
+    if first.shape[-1] != second.shape[-1]:
+        raise ValueError(
+            f"signatures differ in length ({first.shape} vs {second.shape}): use one num_perm"
+        )
+    equal = np.count_nonzero(first == second, axis=-1)
+    return equal / float(first.shape[-1])  # type: ignore[no-any-return]  # datasketch's division
+
+
+def estimate_jaccard(first: Hashes, second: Hashes) -> float:
+    """Estimate the Jaccard similarity of two sets from their signatures (``estimate_rows``).
 
     >>> estimate_jaccard(np.array([1, 2, 3, 4], np.uint32), np.array([1, 2, 0, 4], np.uint32))
     0.75
     """
-    if first.shape != second.shape:
-        raise ValueError(
-            f"signatures differ in length ({first.shape} vs {second.shape}): use one num_perm"
-        )
-    return float(np.count_nonzero(first == second)) / float(first.shape[-1])
+    return float(estimate_rows(first[None], second[None])[0])

@@ -146,7 +146,7 @@ def name_clusters(
         firsts = np.concatenate([_signed(signature_of(kept)) for _, kept, _ in pairs])
         seconds = np.concatenate([_signed(signature_of(member)) for _, _, member in pairs])
         firsts, seconds = firsts.reshape(len(pairs), -1), seconds.reshape(len(pairs), -1)
-        estimates = lsh.row_estimates(firsts, seconds).tolist()
+        estimates = minhash.estimate_rows(firsts, seconds).tolist()
     dropped: list[list[ClusterMember]] = [[] for _ in groups]
     for (cluster, _, member), estimate in zip(pairs, estimates, strict=True):
         dropped[cluster].append(ClusterMember(doc_ids[member], round(estimate, 3)))

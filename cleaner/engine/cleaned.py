@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 
 from ..data import FileFailure, Processed, ReadTask
 from ..read.readers import READERS
-from ..write.staging import WHOLE_FILE, Location, staged_location
+from ..read.staged import WHOLE_FILE, Location
+from ..write.staging import staged_location
 from .counts import FrequentLines
 from .frequent import settle
 from .local import Engine

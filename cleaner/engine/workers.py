@@ -39,9 +39,9 @@ from ..dedup.containment import paragraph_keys
 from ..dedup.near import Signature, batch_document_signatures, masked_key, paragraph_signatures
 from ..read.files import printable_path
 from ..read.readers import READERS
-from ..read.store import load_documents, store_documents
+from ..read.store import load_documents
 from ..write.records import jsonl_record_bytes
-from ..write.staging import chunk_batch, stage_batch, stage_each
+from ..write.staging import chunk_batch, stage_batch, stage_each, store_documents
 
 # Documents cleaned at once within a task: their paragraphs are signed in one call
 # (each call has a fixed cost), and a task of records holds no more in memory.

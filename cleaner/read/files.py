@@ -330,6 +330,11 @@ def _describe(error: OSError) -> str:
     return str(error) or type(error).__name__
 
 
+def read_text_file(path: Path) -> str:
+    """Return a UTF-8 text file this tool wrote."""
+    return path.read_text(encoding="utf-8")
+
+
 def read_stdin() -> RawFile:
     """Read all of standard input as one file, named ``-``."""
     return RawFile(rel_path=STDIN_PATH, data=sys.stdin.buffer.read())

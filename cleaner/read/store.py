@@ -4,8 +4,9 @@ Extracting the main text of an HTML page (trafilatura) costs tens of
 milliseconds, far more than anything else done to it; both passes need the
 extracted text (pass 1 for the edge lines, pass 2 to clean it). Pass 1 keeps a
 task's documents in the run's work directory, named by the task, and pass 2
-reads them back instead of extracting again. A missing or unreadable file only
-means reading again, so the output is the same either way.
+reads them back instead of extracting again (``write.staging.store_documents``
+keeps them). A missing or unreadable file only means reading again, so the
+output is the same either way.
 """
 
 from __future__ import annotations
@@ -25,20 +26,6 @@ def store_path(work_dir: str, task_number: int) -> str:
     'w/00000007.read'
     """
     return os.path.join(work_dir, f"{task_number:08d}{STORE_SUFFIX}")
-
-
-def store_documents(
-    work_dir: str, task_number: int, documents: list[Document | FileFailure]
-) -> None:
-    """Keep a task's documents (and failures) for pass 2; a failure to write only costs time.
-
-    Pickled: the file is read by this run only, with this version of the code.
-    """
-    try:
-        with open(store_path(work_dir, task_number), "wb") as stream:
-            pickle.dump(documents, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    except OSError:
-        pass
 
 
 def load_documents(work_dir: str, task_number: int) -> list[Document | FileFailure] | None:

@@ -9,22 +9,21 @@ result into the summary a CI step shows.
 
 from __future__ import annotations
 
-import os
 import tempfile
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Literal
 
 from ..data import CleanConfig, CleanReport
 from ..engine.local import Progress
 from ..pipeline import clean_corpus
+from ..read.compare import StaleFile, compare_trees
+from ..read.files import read_text_file
+from ..read.texts import directory_texts, source_texts
 from ..write.files import check_paths
 from .html.page import REPORT_HTML
 from .markdown import cell, render_markdown_data, table
 from .render import build_report, render_html
-from .texts import directory_texts, source_texts
 
-StaleState = Literal["missing", "extra", "differs"]
 # limit field -> (what is counted, key in the report totals, command-line option)
 LIMITS = {
     "dup_docs": (
@@ -72,19 +71,6 @@ class LimitCheck:
 
 
 @dataclass(frozen=True, slots=True)
-class StaleFile:
-    """A file of ``OUT`` that is not what the run would write now.
-
-    ``path`` is POSIX and relative to ``OUT``; ``line`` is the first line that
-    differs (``differs`` only).
-    """
-
-    path: str
-    state: StaleState
-    line: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class CheckResult:
     """The outcome of ``clean check``: the run's report, the limits applied, stale files.
 
@@ -115,55 +101,6 @@ def apply_limits(report: CleanReport, limits: Limits) -> tuple[LimitCheck, ...]:
     return tuple(checks)
 
 
-def first_difference(expected: bytes, actual: bytes) -> int:
-    r"""Return the 1-based number of the first line where two files differ.
-
-    >>> first_difference(b"a\nb\nc\n", b"a\nb\nx\n")
-    3
-    >>> first_difference(b"a\n", b"a\nmore\n")
-    2
-    """
-    old, new = expected.split(b"\n"), actual.split(b"\n")
-    for number, (a, b) in enumerate(zip(old, new, strict=False), start=1):
-        if a != b:
-            return number
-    # One file is the other plus a line end: the last common line differs.
-    return min(len(old), len(new))
-
-
-def _tree(root: Path) -> dict[str, Path]:
-    """Map the POSIX relative path of every file under ``root`` (hidden ones left out)."""
-    if not root.is_dir():
-        return {}
-    found = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if not name.startswith("."):
-                path = Path(dirpath) / name
-                found[path.relative_to(root).as_posix()] = path
-    return found
-
-
-def compare_trees(expected: Path, actual: Path) -> tuple[StaleFile, ...]:
-    """List the files of ``actual`` that are missing, extra or different from ``expected``.
-
-    Hidden files (names starting with a dot, like ``.gitkeep``) are not compared.
-    """
-    want, have = _tree(expected), _tree(actual)
-    stale = []
-    for path in sorted(want.keys() | have.keys()):
-        if path not in have:
-            stale.append(StaleFile(path, "missing"))
-        elif path not in want:
-            stale.append(StaleFile(path, "extra"))
-        else:
-            old, new = want[path].read_bytes(), have[path].read_bytes()
-            if old != new:
-                stale.append(StaleFile(path, "differs", first_difference(old, new)))
-    return tuple(stale)
-
-
 def _html(
     input_path: Path,
     run_dir: Path,
@@ -174,7 +111,7 @@ def _html(
     """Return the run's HTML report, or render one, cleaning dropped duplicates for the pairs."""
     written = run_dir / REPORT_HTML
     if written.is_file():  # the run writes it: the page is exactly the one OUT holds
-        return written.read_text(encoding="utf-8")
+        return read_text_file(written)
     config = report.config
     sources = source_texts(input_path, config.sample_bytes)
     if not report.clusters and config.output_format == "text":

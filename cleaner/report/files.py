@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..data import CleanConfig, CleanReport, FileFailure
 from ..errors import OutputError
+from ..read.staged import Location
+from ..read.texts import chain_texts, directory_texts, location_texts, source_texts
 from ..write.files import CORPUS_JSONL, REPORT_JSON, REPORT_MARKDOWN, write_atomic
-from ..write.staging import Location
 from .html.page import REPORT_HTML, render_html_data
 from .markdown import render_markdown_data
 from .render import build_report, json_chunks
-from .texts import chain_texts, directory_texts, location_texts, source_texts
 
 if TYPE_CHECKING:
     from ..dedup.decide import Duplicates

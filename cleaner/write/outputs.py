@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from ..data import CleanConfig, CleanReport, FileFailure, FileReport, Processed
 from ..errors import OutputError, UsageProblem
+from ..read.staged import Location, read_location
 from .files import finish_jsonl, flush_staged
 from .records import jsonl_record_bytes
 from .resume import EarlierRun
 from .shards import ShardTask, plan_shards, write_shard
-from .staging import Location, read_location
 from .tree import PlaceTask, place_files, plan_placing
 
 if TYPE_CHECKING:

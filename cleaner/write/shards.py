@@ -20,8 +20,8 @@ from typing import IO, Any
 
 from ..data import CleanConfig, FileFailure
 from ..errors import UsageProblem
+from ..read.staged import StagedReader
 from .files import FILE_MODE, TEMP_SUFFIX, make_folders
-from .staging import StagedReader
 
 CORPUS_STEM = "corpus"
 SUFFIXES = {"jsonl": ".jsonl", "parquet": ".parquet"}

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable, Mapping
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from ..data import Document
+from ..data import CleanReport, Document
 from ..errors import UsageProblem
+from ..read.jsonl import read_records
+from .files import CORPUS_JSONL
+
+# Where a spooled run keeps its input and its output, inside its folder.
+SPOOLED_IN = "in/documents.jsonl"
+SPOOLED_OUT = "out"
 
 
 def spool_stream(stream: IO[bytes], target: Path) -> None:
@@ -23,10 +32,25 @@ def spool_stream(stream: IO[bytes], target: Path) -> None:
         shutil.copyfileobj(stream, spool)
 
 
+@contextmanager
+def spool_folder() -> Iterator[Path]:
+    """Make a temporary folder for a run of spooled documents; remove it if the run fails.
+
+    A run that succeeds hands the folder over (to ``CleanedDocuments``), which
+    removes it when it is done with it.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="cleaner-"))
+    try:
+        yield folder
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
 def spool_documents(
-    documents: Iterable[Mapping[str, Any] | Document], target: Path, text_key: str, id_key: str
-) -> int:
-    """Write documents as JSON Lines to ``target``; return how many.
+    documents: Iterable[Mapping[str, Any] | Document], folder: Path, text_key: str, id_key: str
+) -> Path:
+    """Write documents as JSON Lines into ``folder``; return the file.
 
     A mapping is written as it is (its text under ``text_key``, its id under
     ``id_key``, every other field passed through); a ``Document`` as its id, its
@@ -36,7 +60,8 @@ def spool_documents(
         UsageProblem: an item is neither, or holds what JSON cannot (its number says which).
 
     """
-    count = 0
+    target = folder / SPOOLED_IN
+    target.parent.mkdir()
     with target.open("w", encoding="utf-8") as spool:
         for number, item in enumerate(documents, start=1):
             record = _record(item, text_key, id_key, number)
@@ -47,8 +72,7 @@ def spool_documents(
                     f"document {number} cannot be written as JSON: {error}"
                 ) from error
             spool.write(line + "\n")
-            count += 1
-    return count
+    return target
 
 
 def _record(
@@ -63,3 +87,31 @@ def _record(
         return item
     kind = type(item).__name__
     raise UsageProblem(f"document {number} is a {kind}; give dicts or cleaner.data.Document")
+
+
+class CleanedDocuments:
+    """The result of ``clean_documents``: the kept documents (iterate) and the run's report.
+
+    The documents are read back one at a time from a temporary folder, removed
+    when this object is closed (``with`` it, or call ``close``) or collected.
+    """
+
+    def __init__(self, folder: Path, report: CleanReport) -> None:
+        """Hold the run's temporary ``folder`` (removed with this object) and its ``report``."""
+        self.folder = folder
+        self.report = report
+        self._remove = weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        """Yield each kept document as ``{"id", "text", "metadata"}``, in input order."""
+        return read_records(self.folder / SPOOLED_OUT / CORPUS_JSONL)
+
+    def close(self) -> None:
+        """Remove the temporary folder."""
+        self._remove()
+
+    def __enter__(self) -> CleanedDocuments:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -11,20 +11,17 @@ are known the writers read the kept ones back, and the report the dropped ones.
 
 from __future__ import annotations
 
-import json
 import os
+import pickle
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..data import Staged
+from ..data import Document, FileFailure, Staged
+from ..read.staged import Location
+from ..read.store import store_path
 
 TEXT_SUFFIX = ".text"
 RECORDS_SUFFIX = ".records"
-WHOLE_FILE = -1  # a Location's size when the text is a whole file (already in OUT)
-
-
-# Bytes anywhere: (path, start, size, record); size WHOLE_FILE reads the whole file.
-Location = tuple[str, int, int, bool]
 # A staged file's number: its task, its chunk within the task, and its item (0: the
 # chunk's shared file; k + 1: the k-th document's own file).
 TASK_SHIFT, CHUNK_SHIFT = 32, 16
@@ -90,41 +87,16 @@ def staged_location(work_dir: str | Path, staged: Staged) -> Location:
     )
 
 
-def read_location(location: Location) -> str:
-    """Return the text at a location (a whole file: universal newlines, as ``read_text``)."""
-    path, start, size, record = location
-    if size == WHOLE_FILE:
-        with open(path, encoding="utf-8") as stream:
-            return stream.read()
-    with open(path, "rb") as stream:
-        stream.seek(start)
-        data = stream.read(size)
-    return record_text(data) if record else data.decode("utf-8")
+def store_documents(
+    work_dir: str, task_number: int, documents: list[Document | FileFailure]
+) -> None:
+    """Keep a task's documents (and failures) for pass 2; a failure to write only costs time.
 
-
-def record_text(data: bytes) -> str:
-    r"""Return the text of a staged JSON Lines record.
-
-    >>> record_text(b'{"id":"a","text":"\\u4e00\\n","metadata":{}}\n')
-    '一\n'
+    Pickled: the file is read by this run only, with this version of the code
+    (``read.store.load_documents``).
     """
-    text: str = json.loads(data)["text"]
-    return text
-
-
-class StagedReader:
-    """Read staged bytes in run order, each staged file read once (they come in runs)."""
-
-    def __init__(self) -> None:
-        """Read nothing yet."""
-        self.path = ""
-        self.data = b""
-
-    def bytes_at(self, location: Location) -> bytes:
-        """Return the bytes at a location."""
-        path, start, size, _ = location
-        if path != self.path:
-            with open(path, "rb") as stream:
-                self.data = stream.read()
-            self.path = path
-        return self.data[start : start + size]
+    try:
+        with open(store_path(work_dir, task_number), "wb") as stream:
+            pickle.dump(documents, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        pass

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..data import FileFailure
+from ..read.staged import read_location
 from .files import TEMP_SUFFIX, make_folders
-from .staging import read_location
 
 # (staged file, start, size, whether a record, name under the folder, source for messages)
 Move = tuple[str, int, int, bool, str, str]

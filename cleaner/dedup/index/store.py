@@ -31,6 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ...errors import CleanerError, UsageProblem
+from ..minhash import GOLDEN_64, SPLITMIX_1, SPLITMIX_2
 
 SCHEMA_VERSION = 1
 # Signature values of these datasketch schemes fit 32 bits, so they are stored in 4
@@ -152,9 +153,9 @@ def as_matrix(signatures: Sequence[Signature] | npt.NDArray[Any], params: IndexP
     return matrix
 
 
-_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX_2 = np.uint64(0x94D049BB133111EB)
-_BAND_START = np.uint64(0x9E3779B97F4A7C15)
+_MIX_1 = np.uint64(SPLITMIX_1)
+_MIX_2 = np.uint64(SPLITMIX_2)
+_BAND_START = np.uint64(GOLDEN_64)
 
 
 def _mix(values: Signature) -> Signature:

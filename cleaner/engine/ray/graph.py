@@ -37,14 +37,15 @@ import pyarrow.compute as pc
 from ...data import CleanConfig, Staged
 from ...dedup import lsh
 from ...dedup.clusters import exact_jaccard_reader
-from ...dedup.minhash import is_empty
-from ...write.staging import Location, staged_location
+from ...dedup.minhash import GOLDEN_64, estimate_rows, is_empty
+from ...read.staged import Location
+from ...write.staging import staged_location
 
 # More rounds than any graph needs: each round at least halves the longest path.
 MAX_ROUNDS = 64
 # Shards per shuffle partition: enough to spread work, few enough to keep numpy busy.
 SHARDS_PER_PARTITION = 8
-_BAND_MIX = np.uint64(0x9E3779B97F4A7C15)  # spreads band numbers over 64 bits
+_BAND_MIX = np.uint64(GOLDEN_64)  # spreads band numbers over 64 bits
 _EDGES = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("changed", pa.int64())])
 _PAIRS = pa.schema([("a", pa.int64()), ("b", pa.int64()), ("estimate", pa.float64())])
 Ints = npt.NDArray[np.int64]
@@ -165,7 +166,7 @@ def _second_join(group: pa.Table, num_perm: int, floor: float) -> pa.Table:
     if not len(first):
         return _PAIRS.empty_table()
     own = pa.array([found[int(b)] for b in second], pa.binary())
-    estimates = lsh.row_estimates(_matrix(pairs["signature"], num_perm), _matrix(own, num_perm))
+    estimates = estimate_rows(_matrix(pairs["signature"], num_perm), _matrix(own, num_perm))
     keep = estimates >= floor
     return pa.table(
         {"a": first[keep], "b": second[keep], "estimate": estimates[keep]}, schema=_PAIRS

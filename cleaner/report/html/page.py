@@ -11,15 +11,13 @@ the other reports. Pure: data (and text lookups) in, text out.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
+from ...read.texts import TextLookup as TextLookup  # doc_id -> text, or None
 from .parts import bar_chart, esc, side_by_side
 from .static import PAGE_SCRIPT, PAGE_STYLE
 
 REPORT_HTML = "_report.html"
-# doc_id -> text (or None when it cannot be had); see render_html.
-TextLookup = Callable[[str], "str | None"]
 # Beyond these the page would be too heavy to open; _report.json has everything.
 HTML_MAX_PAIRS = 50
 HTML_MAX_BLOCKS = 50

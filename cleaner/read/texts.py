@@ -8,14 +8,16 @@ check`` (texts in a temporary directory) build them here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..data import FileFailure
-from ..read.decode import decode_file
-from ..read.files import input_root, iter_raw_files
-from ..write.staging import Location, read_location
-from .html.page import TextLookup
+from .decode import decode_file
+from .files import input_root, iter_raw_files
+from .staged import Location, read_location
+
+# A document's id in, its text (or None) out.
+TextLookup = Callable[[str], str | None]
 
 
 def source_texts(input_path: Path, sample_bytes: int) -> TextLookup:

@@ -92,7 +92,7 @@ def start_ray_engine(address: str | None, jobs: int, progress: Progress | None) 
     logging.getLogger("ray.data").setLevel(logging.ERROR)
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
-    cpus = int(ray.cluster_resources().get("CPU", 1))
+    cpus = int(ray.cluster_resources().get("CPU", 1))  # type: ignore[no-untyped-call]
     return RayEngine(ray, max(2, cpus), progress, started)
 
 

@@ -24,6 +24,12 @@ not depend on the code under test.
 Writes OUT_DIR/docs/NNN/NNNNNN.txt (1000 files per folder, documents shuffled)
 and OUT_DIR/truth.json: {"documents": n, "duplicates": [{"original", "copy",
 "jaccard", "edits"}], "near_misses": [...same...], ...}, names relative to docs/.
+
+``--form scraped`` writes the same documents as crawlers dump them instead
+(``scraped_form.py``: half-width punctuation, spaced digits and odd blanks at the
+rates of seeds 000, 001 and 004, spread over ``--sites`` site folders with their
+template lines): OUT_DIR/docs/site-SS/NNNNNN.txt. The truth keeps its pairs and
+their Jaccard similarities, those of the texts before scraping.
 """
 
 from __future__ import annotations
@@ -38,6 +44,9 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scraped_form import make_sites, measure_rates, scrape  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -299,6 +308,29 @@ def doc_name(position: int) -> str:
     return f"{position // 1000:03d}/{position:06d}.txt"
 
 
+def scrape_corpus(
+    texts: list[str], truth: dict[str, object], sites: int, seed: int
+) -> tuple[list[str], list[str], dict[str, object]]:
+    """Return the scraped form of ``texts``, their names by site and the truth renamed.
+
+    A random stream of its own leaves the clean form as it was for every seed.
+    """
+    rng = random.Random(f"scraped-{seed}")
+    rates = measure_rates(ROOT / "seeds")
+    site_list = make_sites(sites, rng)
+    chosen = [rng.choice(site_list) for _ in texts]
+    scraped = [scrape(text, site, rates, rng) for text, site in zip(texts, chosen, strict=True)]
+    names = [f"{site.folder}/{position:06d}.txt" for position, site in enumerate(chosen)]
+    renamed = {doc_name(position): name for position, name in enumerate(names)}
+    truth = {**truth, "form": "scraped", "scrape_rates": vars(rates)}
+    for kind in ("duplicates", "near_misses"):
+        truth[kind] = [
+            {**pair, "original": renamed[pair["original"]], "copy": renamed[pair["copy"]]}
+            for pair in truth[kind]  # type: ignore[attr-defined]
+        ]
+    return scraped, names, truth
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
@@ -306,12 +338,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dups", type=int, default=2_000)
     parser.add_argument("--near-misses", type=int, default=None, help="default: dups / 4")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--form", choices=("clean", "scraped"), default="clean")
+    parser.add_argument("--sites", type=int, default=20, help="site folders of the scraped form")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     near_misses = args.dups // 4 if args.near_misses is None else args.near_misses
     texts, truth = generate(args.docs, args.dups, near_misses, args.seed)
-    for position, text in enumerate(texts):
-        path = args.out_dir / "docs" / doc_name(position)
+    names = [doc_name(position) for position in range(len(texts))]
+    if args.form == "scraped":
+        texts, names, truth = scrape_corpus(texts, truth, args.sites, args.seed)
+    for name, text in zip(names, texts, strict=True):
+        path = args.out_dir / "docs" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     (args.out_dir / "truth.json").write_text(

@@ -25,8 +25,21 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from ..data import NormalizeConfig, Normalized
+from .chars import (
+    CJK_PUNCT,
+    INVISIBLES,
+    ODD_SPACES,
+    SPACING_CJK,
+    UNITS,
+    char_class_table,
+)
 from .spaced_digits import join_spaced_digits
-from .widen import CJK_PUNCT, HAN, KANA, widen_punctuation
+from .widen import widen_punctuation
+
+try:
+    from . import _normalize  # type: ignore[attr-defined]  # compiled by setup.py, if it could be
+except ImportError:  # no C compiler where this was installed: the regular expressions run
+    _normalize = None
 
 DEFAULT_CONFIG = NormalizeConfig()
 
@@ -47,16 +60,7 @@ RULE_NAMES = (
     PUNCT_SPACING,
 )
 
-# Spaces are removed next to Han and kana only: Korean separates words with spaces.
-SPACING_CJK = HAN + KANA
-# Unit symbols written against their number (`9.8%`, `10.06\u2030`, `25\u2103`).
-UNITS = "%\u2030\u2031\u2103\u2109\u00b0"
-
-# odd-whitespace: spaces meant as spaces (incl. line-ish separators inside a line) ...
-ODD_SPACES = "\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 ODD_SPACE_RE = re.compile(f"[{ODD_SPACES}]")
-# ... and characters that carry no text: zero-width spaces, BOM, other C0/C1 controls.
-INVISIBLES = "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u200b\u2060\ufeff"
 INVISIBLE_RE = re.compile(f"[{INVISIBLES}]")
 ODD_OR_INVISIBLE_RE = re.compile(f"[{ODD_SPACES}{INVISIBLES}]")
 COMMON_ODD_SPACES = ("\xa0", "\u3000", "\t", "\u2002")
@@ -97,6 +101,16 @@ FULLWIDTH_PUNCT_RE = re.compile("[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-
 
 NUMBER_RE = re.compile("[0-9]+(?:\\.[0-9]+)*")
 
+# The compiled rules: modes by number, and the order in which counts are reported
+# (the order the rules run in, as normalize_text_python reports them).
+PUNCTUATION_MODES = ("cjk", "ascii", "keep")
+_WIDTH_LAST = {
+    True: ("punctuation-width", "punct-spacing"),
+    False: ("punct-spacing", "punctuation-width"),
+}
+if _normalize is not None:
+    _normalize.set_classes(char_class_table())
+
 Rule = Callable[[str], tuple[str, int]]
 
 
@@ -125,6 +139,9 @@ def normalize_text(text: str, config: NormalizeConfig = DEFAULT_CONFIG) -> Norma
     r"""Normalize every line of ``text``; the line count is preserved exactly.
 
     ``rule_counts`` says how many changes each rule made (only rules that fired).
+    The rules run compiled (``cleaner.clean._normalize``) where setup.py could build
+    it, else as regular expressions (``normalize_text_python``): the same text and
+    counts either way.
 
     >>> result = normalize_text("\uff12\uff10\uff12\uff11 年\n\n\u3000中文\t")
     >>> result.text
@@ -132,7 +149,30 @@ def normalize_text(text: str, config: NormalizeConfig = DEFAULT_CONFIG) -> Norma
     >>> result.rule_counts
     {'odd-whitespace': 4, 'fullwidth-alnum': 4, 'digit-cjk-spacing': 1}
     """
-    return normalize_text_python(text, config)
+    if _normalize is None:
+        return normalize_text_python(text, config)
+    return normalize_text_compiled(text, config)
+
+
+def normalize_text_compiled(text: str, config: NormalizeConfig = DEFAULT_CONFIG) -> Normalized:
+    """Normalize ``text`` with the compiled rules; spaced digits are joined in Python."""
+    if _normalize is None:
+        raise RuntimeError("cleaner.clean._normalize was not built (no C compiler at install)")
+    text, whitespace, alnum = _normalize.before_digits(text)
+    text, spaced = join_spaced_digits(text)
+    text, digit_cjk, latin, width, punct = _normalize.after_digits(
+        text, PUNCTUATION_MODES.index(config.punctuation), config.cjk_spacing == "remove"
+    )
+    changes = [whitespace, alnum, spaced, digit_cjk, latin]
+    changes += [width, punct] if config.punctuation == "cjk" else [punct, width]
+    names = [*RULE_NAMES[:5], *_WIDTH_LAST[config.punctuation == "cjk"]]
+    counts = {name: count for name, count in zip(names, changes, strict=True) if count}
+    return Normalized(text=text, rule_counts=counts)
+
+
+def compiled_available() -> bool:
+    """Tell whether the rules run compiled (``cleaner.clean._normalize`` was built)."""
+    return _normalize is not None
 
 
 def normalize_text_python(text: str, config: NormalizeConfig = DEFAULT_CONFIG) -> Normalized:

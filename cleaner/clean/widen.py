@@ -19,25 +19,8 @@ from __future__ import annotations
 
 import re
 
-# Character classes (bodies of [...]). U+3005, U+3007 (ling) and the Hangzhou
-# numerals count as Han.
-HAN = (
-    "\u3005\u3007\u3021-\u3029\u3038-\u303b\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-    "\U00020000-\U0003134f"
-)
-KANA = "\u3040-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
-HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
-# Full-width punctuation whose neighbouring spaces are dropped. The full-width full
-# stop U+FF0E is left out: next to a digit it may be a decimal point.
-CJK_PUNCT = (
-    "\u3001-\u3004\u3008-\u3011\u3014-\u301f\u3030\u303d"
-    "\uff01-\uff0d\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
-)
-# Context for punctuation width: a CJK letter or any full-width punctuation.
-CJK_CONTEXT = f"{HAN}{KANA}{HANGUL}{CJK_PUNCT}\uff0e"
-# Looking for a neighbour skips spaces and quotes (ASCII and U+2018-201D): in
-# `事件1:\u201c讲政治` the colon's context is 讲, and `said, \u201chi\u201d` stays English.
-SKIP = " \"'\u201c\u201d\u2018\u2019"
+from .chars import CJK_CONTEXT, HAN, HANGUL, KANA, SKIP
+
 CONTEXT_SKIP = frozenset(SKIP)
 DIGIT_CHARS = "0123456789"
 

@@ -26,8 +26,10 @@ know its number. For every config:
 
 The scraped line is fair: it never parts two numbers by white space alone unless
 the canonical line does so in a list that SPEC.md keeps apart (numbers of two
-characters or more, ``714.9 48.1``; compounds, ``3:1 2:0``), and never spaces out
-a number that stands beside such a gap. CI runs a fixed 300 examples;
+characters or more, ``714.9 48.1``; compounds, ``3:1 2:0``); it never spaces out a
+number beside such a gap, nor puts a space beside the separator of one (``06-3
+8:38`` written ``0 6 -3 8: 3 8`` is, character for character, the spaced-out
+``06-38:38``: no reader can tell them apart). CI runs a fixed 300 examples;
 ``CLEANER_FUZZ_EXAMPLES=1000000`` searches afresh with that many.
 """
 
@@ -70,7 +72,9 @@ TO_FULL_WIDTH = str.maketrans(
 
 # What a page puts between spaced digits or in a list: spaces of every kind.
 GAPS = [" ", " ", " ", "  ", "\t", "\u00a0", "\u3000", "\u2002", "\u200b", " \u00a0"]
-INVISIBLE = ["\u2060", "\ufeff", "\x07", "\u200b", "\x9f"]
+# Invisible characters put between a number's own digits. Not U+200B: between two
+# digits that one parts them as a space does, so it is a gap (GAPS), not an invisible.
+INVISIBLE = ["\u2060", "\ufeff", "\x07", "\x9f"]
 HAN = "全市医保人年月日万亿元件天岁的了是在和比分相差至到约达增长同比其中工作报告"
 CJK_PUNCT = list(
     "\uff0c\u3002\u3001\uff1b\uff1a\u201c\u201d\uff08\uff09\u3010\u3011\u300a\u300b\uff01\uff1f"
@@ -279,18 +283,24 @@ def scrape(line: Line, rng: random.Random) -> tuple[str, str]:
     canonical = "".join(token for _, token in tokens)
     out = []
     spaced = [False] * len(tokens)
-    for index, (kind, token) in enumerate(tokens):
-        beside_gap = any(
-            0 <= other < len(tokens) and tokens[other][0] == "gap"
-            for other in (index - 1, index + 1)
+
+    def beside_gap(index: int) -> bool:
+        return any(
+            0 <= near < len(tokens) and tokens[near][0] == "gap" for near in (index - 1, index + 1)
         )
-        if kind == "num" and len(token) > 1 and not beside_gap and rng.random() < 0.35:
+
+    for index, (kind, token) in enumerate(tokens):
+        if kind == "num" and len(token) > 1 and not beside_gap(index) and rng.random() < 0.35:
             spaced[index] = True
     for index, (kind, token) in enumerate(tokens):
         if kind == "num":
             out.append(render_number(token, spaced[index], rng))
         elif kind == "gap":
             out.append(rng.choice(GAPS))
+        elif kind == "sep" and (beside_gap(index - 1) or beside_gap(index + 1)):
+            # No space beside this one: `06-3 8:38` spaced as `0 6 -3 8: 3 8` reads as the
+            # spaced-out compound `06-38:38`, the same characters as the lists' own.
+            out.append(token)
         elif kind == "sep":
             pad = rng.random()
             before = " " if pad < 0.15 or (spaced[index - 1] and pad < 0.4) else ""

@@ -101,13 +101,8 @@ FULLWIDTH_PUNCT_RE = re.compile("[\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-
 
 NUMBER_RE = re.compile("[0-9]+(?:\\.[0-9]+)*")
 
-# The compiled rules: modes by number, and the order in which counts are reported
-# (the order the rules run in, as normalize_text_python reports them).
+# The compiled rules take the punctuation mode by its number here.
 PUNCTUATION_MODES = ("cjk", "ascii", "keep")
-_WIDTH_LAST = {
-    True: ("punctuation-width", "punct-spacing"),
-    False: ("punct-spacing", "punctuation-width"),
-}
 if _normalize is not None:
     _normalize.set_classes(char_class_table())
 
@@ -149,6 +144,8 @@ def normalize_text(text: str, config: NormalizeConfig = DEFAULT_CONFIG) -> Norma
     >>> result.rule_counts
     {'odd-whitespace': 4, 'fullwidth-alnum': 4, 'digit-cjk-spacing': 1}
     """
+    if not TRIGGER_RES[config.punctuation].search(text):  # no rule would change a thing
+        return Normalized(text=text, rule_counts={})
     if _normalize is None:
         return normalize_text_python(text, config)
     return normalize_text_compiled(text, config)
@@ -163,11 +160,17 @@ def normalize_text_compiled(text: str, config: NormalizeConfig = DEFAULT_CONFIG)
     text, digit_cjk, latin, width, punct = _normalize.after_digits(
         text, PUNCTUATION_MODES.index(config.punctuation), config.cjk_spacing == "remove"
     )
-    changes = [whitespace, alnum, spaced, digit_cjk, latin]
-    changes += [width, punct] if config.punctuation == "cjk" else [punct, width]
-    names = [*RULE_NAMES[:5], *_WIDTH_LAST[config.punctuation == "cjk"]]
-    counts = {name: count for name, count in zip(names, changes, strict=True) if count}
-    return Normalized(text=text, rule_counts=counts)
+    # Counts in the order the rules ran, as normalize_text_python reports them.
+    ran = [
+        (ODD_WHITESPACE, whitespace),
+        (FULLWIDTH_ALNUM, alnum),
+        (SPACED_DIGITS, spaced),
+        (DIGIT_CJK_SPACING, digit_cjk),
+        (LATIN_CJK_SPACING, latin),
+    ]
+    punctuation = [(PUNCTUATION_WIDTH, width), (PUNCT_SPACING, punct)]
+    ran += punctuation if config.punctuation == "cjk" else punctuation[::-1]
+    return Normalized(text=text, rule_counts={name: count for name, count in ran if count})
 
 
 def compiled_available() -> bool:
@@ -205,10 +208,11 @@ def extract_numbers(text: str) -> list[str]:
 # (every rule but the punctuation ones needs a space or an odd one), invisible
 # characters, full-width letters, digits and points, and the punctuation the mode
 # converts. Most lines of clean Chinese prose have none.
+# (The line break, U+000A, ends a line: it is no trigger.)
 TRIGGER_BASE = (
-    " \t\x00-\x1f\x7f-\x9f\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u2060"
+    " \t\x00-\x09\x0b-\x1f\x7f-\x9f\xa0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u2060"
     "\u3000\ufeff\uff0e\uff10-\uff19\uff21-\uff3a\uff41-\uff5a"
-).replace("\x00-\x1f", "\x00-\x09\x0b-\x1f")  # a line break ends a line, it is no trigger
+)
 TRIGGER_RES = {
     "cjk": re.compile(f"[{TRIGGER_BASE},;:?!()]"),
     "ascii": re.compile(f"[{TRIGGER_BASE}\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]"),

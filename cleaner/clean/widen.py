@@ -8,11 +8,12 @@ when it holds a CJK letter; a bracket without a partner converts only when its
 outer neighbour is Han. ``,`` and ``:`` directly between two digits (``1,000``,
 ``10:33``) are never nodes.
 
-Most lines need none of the graph: when no two marks are neighbours (nothing can
-spread), no bracket sits inside a pair and no mark has more than
-``FAST_SKIP`` spaces and quotes before it, each node's verdict is its own, and
-regular expressions decide it over a whole text at once (``widen_punctuation``).
-The few other lines get the graph, one line at a time (``widen_line``).
+Most lines need none of the graph. Pass 1 judges every node on its own over the
+whole text (``widen_punctuation``: regular expressions for the marks, a stack over
+``str.find`` for the brackets). A conversion spreads only to a node beside a
+converted one, so only the lines where a mark still ASCII stands beside CJK
+context, or a bracket beside a converted bracket, are widened again as a graph
+(``widen_line``). The compiled rules (``_widen.c``) build the graph of every line.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ TO_FULLWIDTH = {
     "(": "\uff08",
     ")": "\uff09",
 }
+FULLWIDTH = tuple(TO_FULLWIDTH.values())
 CONVERTIBLE_RE = re.compile("[,;:?!()]")
 CJK_CONTEXT_RE = re.compile(f"[{CJK_CONTEXT}]")
 CJK_LETTER_RE = re.compile(f"[{HAN}{KANA}{HANGUL}]")
@@ -120,12 +122,26 @@ def _widen_mark(text: str, mark: str) -> tuple[str, int]:
 
 
 def _widen_brackets(text: str) -> tuple[str, int]:
-    """Convert the brackets of ``text`` that convert on their own: pairs and lone ones.
+    """Convert the brackets of ``text`` that convert on their own: pairs and lone ones."""
+    converted = _brackets_converting(text)
+    if not converted:
+        return text, 0
+    parts, done = [], 0
+    for position in sorted(converted):
+        parts += [text[done:position], TO_FULLWIDTH[text[position]]]
+        done = position + 1
+    parts.append(text[done:])
+    return "".join(parts), len(converted)
 
-    Brackets pair up line by line as a stack pairs them (the innermost first).
+
+def _brackets_converting(text: str) -> list[int]:
+    """Return the positions of the brackets that convert, each judged on its own.
+
+    Brackets pair up line by line as a stack pairs them (the innermost first); a
+    pair converts on a CJK letter inside or CJK context outside, a lone bracket
+    on a Han neighbour outside.
     """
-    opening = text.find("(")
-    closing = text.find(")")
+    opening, closing = text.find("("), text.find(")")
     converted: list[int] = []
     stack: list[int] = []
     line_end = -1  # the line break closing the current line (its stack's line)
@@ -152,20 +168,7 @@ def _widen_brackets(text: str) -> tuple[str, int]:
             or _neighbour_is(CJK_CONTEXT_RE, text, position + 1, 1)
         ):
             converted += (start, position)
-    converted += [p for p in stack if _neighbour_is(HAN_RE, text, p - 1, -1)]
-    if not converted:
-        return text, 0
-    chars = list(text) if len(converted) * 64 > len(text) else None
-    if chars is not None:
-        for position in converted:
-            chars[position] = TO_FULLWIDTH[chars[position]]
-        return "".join(chars), len(converted)
-    parts, done = [], 0
-    for position in sorted(converted):
-        parts += [text[done:position], TO_FULLWIDTH[text[position]]]
-        done = position + 1
-    parts.append(text[done:])
-    return "".join(parts), len(converted)
+    return converted + [p for p in stack if _neighbour_is(HAN_RE, text, p - 1, -1)]
 
 
 def _neighbour_is(pattern: re.Pattern[str], text: str, index: int, step: int) -> bool:
@@ -195,9 +198,6 @@ def _with_graph_lines(text: str, widened: str, changes: int) -> tuple[str, int]:
         done = end
     parts.append(widened[done:])
     return "".join(parts), changes
-
-
-FULLWIDTH = tuple(TO_FULLWIDTH.values())
 
 
 # --------------------------------------------------------------------------- one line, as a graph

@@ -34,6 +34,12 @@ and OUT_DIR/truth.json: {"documents": n, "duplicates": [{"original", "copy",
 "jaccard", "edits"}], "near_misses": [...same...], "reposts": [{"original",
 "copy", "jaccard", "containment", "edits"}], "templates": [{"first", "second"}],
 ...}, names relative to docs/.
+
+``--form scraped`` writes the same documents as crawlers dump them instead
+(``scraped_form.py``: half-width punctuation, spaced digits and odd blanks at the
+rates of seeds 000, 001 and 004, spread over ``--sites`` site folders with their
+template lines): OUT_DIR/docs/site-SS/NNNNNN.txt. The truth keeps its pairs and
+their Jaccard similarities, those of the texts before scraping.
 """
 
 from __future__ import annotations
@@ -48,6 +54,9 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from scraped_form import make_sites, measure_rates, scrape  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -429,6 +438,33 @@ def doc_name(position: int) -> str:
     return f"{position // 1000:03d}/{position:06d}.txt"
 
 
+# The fields of the truth's pairs that name documents.
+NAMED = frozenset({"original", "copy", "first", "second"})
+
+
+def scrape_corpus(
+    texts: list[str], truth: dict[str, object], sites: int, seed: int
+) -> tuple[list[str], list[str], dict[str, object]]:
+    """Return the scraped form of ``texts``, their names by site and the truth renamed.
+
+    A random stream of its own leaves the clean form as it was for every seed.
+    """
+    rng = random.Random(f"scraped-{seed}")
+    rates = measure_rates(ROOT / "seeds")
+    site_list = make_sites(sites, rng)
+    chosen = [rng.choice(site_list) for _ in texts]
+    scraped = [scrape(text, site, rates, rng) for text, site in zip(texts, chosen, strict=True)]
+    names = [f"{site.folder}/{position:06d}.txt" for position, site in enumerate(chosen)]
+    renamed = {doc_name(position): name for position, name in enumerate(names)}
+    truth = {**truth, "form": "scraped", "scrape_rates": vars(rates)}
+    for kind in ("duplicates", "near_misses", "reposts", "templates"):
+        truth[kind] = [
+            {key: renamed.get(value, value) if key in NAMED else value for key, value in pair.items()}
+            for pair in truth.get(kind, [])  # type: ignore[attr-defined]
+        ]
+    return scraped, names, truth
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out_dir", type=Path)
@@ -440,14 +476,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--templates", type=int, default=0, help="pairs differing only in their figures"
     )
+    parser.add_argument("--form", choices=("clean", "scraped"), default="clean")
+    parser.add_argument("--sites", type=int, default=20, help="site folders of the scraped form")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     near_misses = args.dups // 4 if args.near_misses is None else args.near_misses
     texts, truth = generate(
         args.docs, args.dups, near_misses, args.seed, args.reposts, args.templates
     )
-    for position, text in enumerate(texts):
-        path = args.out_dir / "docs" / doc_name(position)
+    names = [doc_name(position) for position in range(len(texts))]
+    if args.form == "scraped":
+        texts, names, truth = scrape_corpus(texts, truth, args.sites, args.seed)
+    for name, text in zip(names, texts, strict=True):
+        path = args.out_dir / "docs" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     (args.out_dir / "truth.json").write_text(

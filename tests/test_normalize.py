@@ -47,6 +47,14 @@ CASES = [
     ("integer han", "1939 \u5bb6", "1939\u5bb6"),
     ("percent han", "95% \u4ee5\u4e0a", "95%\u4ee5\u4e0a"),
     ("han digit", "\u622a\u81f3 2021", "\u622a\u81f32021"),
+    # a number and its unit symbol (issue 14 item 5), and the unit and Han after it
+    ("space before percent", "9.8 %", "9.8%"),
+    ("space before per mille", "10.06 \u2030", "10.06\u2030"),
+    ("space before degrees", "25 \u2103\u4ee5\u4e0a", "25\u2103\u4ee5\u4e0a"),
+    ("spaced unit then han", "5 % \u7684", "5%\u7684"),
+    ("per mille han", "3\u2030 \u5de6\u53f3", "3\u2030\u5de6\u53f3"),
+    ("spaced digits then percent", "9 0 %", "90%"),
+    ("percent after a word stays", "a %", "a %"),
     # Latin/CJK spacing
     ("latin han", "DRG \u4ed8\u8d39", "DRG\u4ed8\u8d39"),
     ("latin han 2", "HIS \u7cfb\u7edf", "HIS\u7cfb\u7edf"),
@@ -115,6 +123,8 @@ CASES = [
     # odd white space
     ("nbsp and en space", "a\u00a0b\u2002c\u3000d\te", "a b c d e"),
     ("zero width", "\u200ba\u200bb\u2060c\ufeff", "abc"),
+    ("zero width between digits parts them", "3:1\u200b2:0", "3:1 2:0"),
+    ("zero width inside spaced digits", "2\u200b0\u200b2\u200b1\u5e74", "2021\u5e74"),
     ("controls", "a\x07b\x1bc\x9fd", "abcd"),
     ("indentation", "\u3000\u3000  \u5b89\u9633", "\u5b89\u9633"),
     ("trailing blanks", "\u8868\u626c\u3002\u2002 \u2002\u2002", "\u8868\u626c\u3002"),

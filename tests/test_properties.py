@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaner.clean.normalize import extract_numbers, normalize_line, normalize_text
@@ -38,7 +38,12 @@ cjk_chars = st.one_of(
     st.sampled_from(["\u3042", "\ud55c", "\n", "\x07"]),
 )
 cjk_text = st.text(cjk_chars, max_size=60)
-spaced_digits = st.text(st.sampled_from("0123456789   ..\uff0e\u5e74%a\u3000"), max_size=40)
+# Digits, points, spaces and what stands beside numbers: units, separators of
+# compounds (scores, ranges, dates, thousands), Han.
+spaced_digits = st.text(
+    st.sampled_from("0123456789   ..\uff0e\u5e74%\u2030a\u3000\t:/-~,\u2014\uff5e\u81f3\u4e07"),
+    max_size=40,
+)
 
 CJK_SETTINGS = settings(max_examples=300, deadline=None)
 ANY_SETTINGS = settings(max_examples=200, deadline=None)
@@ -71,8 +76,54 @@ def test_cjk_text(text: str, config: NormalizeConfig) -> None:
 
 @CJK_SETTINGS
 @given(spaced_digits, configs)
+# The cases issues 14 and 16 found on unseen text, always tried first.
+@example("9.8 %", NormalizeConfig())
+@example("2 2 \uff0e4 \u4e07\u4ef6", NormalizeConfig())
+@example("1 0 \uff0e0 6 \u2030", NormalizeConfig())
+@example("2 0 1 3 \u20142 0 1 5 \u5e74", NormalizeConfig())
+@example("\u6bd4\u52063:1 2:0", NormalizeConfig())
+@example("1/2\t3/4", NormalizeConfig(punctuation="ascii"))
+@example("3-1\u00a02-0", NormalizeConfig())
+@example("\u76f8\u5dee1~2\u30003~4\u5929", NormalizeConfig())
+@example("9/9\u20023,436,433\u4ebf\u5143", NormalizeConfig(punctuation="keep"))
 def test_spaced_digits(text: str, config: NormalizeConfig) -> None:
     check_all(text, config)
+
+
+# Issue 14 item 5 as families: a number spaced out as the 1998 report does it (a
+# space after each half-width character, none after a full-width one), with a
+# unit, or on both sides of a range dash.
+numbers = st.builds(
+    lambda whole, fraction: f"{whole}.{fraction}" if fraction else str(whole),
+    st.integers(10, 99999),
+    st.one_of(st.just(""), st.integers(0, 99).map(str)),
+)
+
+
+def letter_spaced(number: str, point: str) -> str:
+    """Space ``number`` out: a space after each half-width character, none after ``\uff0e``."""
+    return "".join(point if ch == "." else ch + " " for ch in number)
+
+
+@CJK_SETTINGS
+@given(
+    numbers,
+    st.sampled_from(["\uff0e", ". "]),
+    st.sampled_from(["%", "\u2030", "\u2103", "\u4e07\u4ef6", "\uff05"]),
+)
+def test_a_spaced_number_and_its_unit_come_together(number: str, point: str, unit: str) -> None:
+    line = "\u589e\u957f" + letter_spaced(number, point) + unit
+    assert number + unit in normalize_line(line)
+
+
+@CJK_SETTINGS
+@given(numbers, numbers, st.sampled_from(["\u2014", "\u2013", "\uff5e", "\u81f3", "- ", "~ "]))
+def test_spaced_numbers_on_both_sides_of_a_range_dash_come_together(
+    first: str, second: str, dash: str
+) -> None:
+    line = "\u5728" + letter_spaced(first, "\uff0e") + dash + letter_spaced(second, ". ") + "\u5e74"
+    out = normalize_line(line, NormalizeConfig(punctuation="keep"))
+    assert f"{first}{dash.strip()}{second}\u5e74" in out
 
 
 @ANY_SETTINGS

@@ -26,6 +26,9 @@ from cleaner.clean.normalize import (
     LATIN_AFTER_CJK_RE,
     PUNCT_SPACE_RE,
     SPACING_CJK,
+    UNITS,
+    URLISH_RE,
+    _drop_latin_cjk_spaces,
 )
 from cleaner.clean.quality import (
     AMOUNT_WORDS,
@@ -50,25 +53,47 @@ def text_of(alphabet: str, max_size: int = 24) -> st.SearchStrategy[str]:
 
 
 # The patterns as they were written before they opened with a space: the
-# reference the rewritten ones must agree with, match for match.
+# reference the rewritten ones must agree with, match for match. The rules run
+# over whole texts, so none may reach across a line break.
 PLAIN_SPACE_PATTERNS = [
     (
         DIGIT_CJK_SPACE_RE,
         re.compile(
-            f"(?:(?<=[0-9])|(?<=[0-9]%)) +(?=[{SPACING_CJK}])|(?<=[{SPACING_CJK}]) +(?=[0-9])"
+            f"(?:(?<=[0-9])|(?<=[0-9][{UNITS}])|(?<=[0-9] [{UNITS}])) +(?=[{SPACING_CJK}])"
+            f"|(?<=[{SPACING_CJK}]) +(?=[0-9])|(?<=[0-9]) +(?=[{UNITS}])"
         ),
     ),
-    (LATIN_AFTER_CJK_RE, re.compile(f"(?<=[{SPACING_CJK}]) +([A-Za-z][^ ]*)(?![^ ])")),
+    (LATIN_AFTER_CJK_RE, re.compile(f"(?<=[{SPACING_CJK}]) +([A-Za-z][^ \n]*)(?![^ \n])")),
     (PUNCT_SPACE_RE, re.compile(f"(?<=[{CJK_PUNCT}]) +| +(?=[{CJK_PUNCT}])")),
 ]
 
 
 @EXAMPLES
-@given(text_of("  12%%a\u3042\uff0c\uff08/.x"))
+@given(text_of("  12%%\u2030a\u3042\uff0c\uff08/.x"))
 def test_space_patterns_match_where_the_plain_ones_do(text):
     for fast, plain in PLAIN_SPACE_PATTERNS:
         found = [(m.span(), m.groups()) for m in fast.finditer(text)]
         assert found == [(m.span(), m.groups()) for m in plain.finditer(text)]
+
+
+# Latin/CJK spacing as written for one line: a whole token before the spaces.
+LATIN_TOKEN_BEFORE_CJK_RE = re.compile(f"(?<![^ ])([^ ]*[A-Za-z]) +(?=[{SPACING_CJK}])")
+
+
+def drop_latin_cjk_spaces_by_tokens(line: str) -> str:
+    def keep_urls(match: re.Match[str]) -> str:
+        word = match.group(1)
+        return match.group() if URLISH_RE.search(word) else word
+
+    line = LATIN_TOKEN_BEFORE_CJK_RE.sub(keep_urls, line)
+    return LATIN_AFTER_CJK_RE.sub(keep_urls, line)
+
+
+@EXAMPLES
+@given(text_of("  ab.c/@1\u3042\u65e5"))
+def test_latin_spacing_finds_the_tokens_the_token_pattern_finds(text):
+    expected = "\n".join(drop_latin_cjk_spaces_by_tokens(line) for line in text.split("\n"))
+    assert _drop_latin_cjk_spaces(text)[0] == expected
 
 
 @EXAMPLES
@@ -263,22 +288,16 @@ def test_quality_skips_only_lines_without_units(texts):
     assert [(w.line_no, w.text) for w in find_quality_warnings(lines)] == expected
 
 
-def widen_by_the_graph(line: str) -> str:
-    """``widen_punctuation`` with the conversions always spread through the graph."""
-    nodes = W._punct_nodes(line)
-    converted = [intrinsic for _, _, intrinsic, _ in nodes]
-    W._spread(nodes, converted)
-    chars = list(line)
-    for (members, _, _, _), done in zip(nodes, converted, strict=True):
-        for position in members if done else ():
-            chars[position] = W.TO_FULLWIDTH[chars[position]]
-    return "".join(chars)
+def widen_by_the_graph(text: str) -> tuple[str, int]:
+    """Widen each line of ``text`` with the graph of its marks (``widen_line``)."""
+    lines = [W.widen_line(line) for line in text.split("\n")]
+    return "\n".join(line for line, _ in lines), sum(count for _, count in lines)
 
 
 @EXAMPLES
-@given(text_of(",;:?!() a1\u201c\uff0c", max_size=16))
-def test_widening_skips_the_graph_only_where_nothing_spreads(text):
-    assert W.widen_punctuation(text)[0] == widen_by_the_graph(text)
+@given(text_of(",;:?!() a1\u201c\uff0c\uff08\uff09\ufdd0", max_size=24))
+def test_widening_judges_nodes_alone_only_where_nothing_spreads(text):
+    assert W.widen_punctuation(text) == widen_by_the_graph(text)
 
 
 @EXAMPLES

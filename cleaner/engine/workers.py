@@ -253,7 +253,7 @@ def _finish(
         warnings=cleaned.warnings,
     )
     signature = cleaned.signature if config.dedup.documents else None
-    keys = paragraph_keys(rows, prepared.stripped.lines) if config.dedup.documents else None
+    keys = paragraph_keys(prepared.stripped.lines) if config.dedup.documents else None
     return document, report, signature, cleaned.text, keys
 
 

@@ -11,7 +11,14 @@ from conftest import seed_path
 
 from cleaner.clean.document import clean_text
 from cleaner.cli import cli
-from cleaner.dedup.containment import candidate_pairs, pair_containments
+from cleaner.data import Line
+from cleaner.dedup.containment import (
+    MIN_PARAGRAPH_CHARS,
+    candidate_pairs,
+    paragraph_keys,
+    repost_match,
+)
+from cleaner.report.check import check_corpus
 
 NOTE = (
     "\u7f16\u8005\u6309\uff1a\u672c\u6587\u8f6c\u8f7d\u81ea\u5408\u4f5c\u5a92\u4f53\uff0c"
@@ -71,22 +78,63 @@ def test_jaccard_alone_misses_the_repost(runner, reposts, tmp_path):
     assert "b_repost.txt" not in dropped
 
 
-def test_containment_of_repost_shapes():
+def _keys(text: str):
+    return paragraph_keys([Line(k, line) for k, line in enumerate(text.split("\n"), 1)])
+
+
+def _edited(paragraphs: list[str], every: int) -> list[str]:
+    """A near miss as gen_corpus.py edits one: a character changed every ``every``, in every paragraph."""
+    return [
+        "".join("\u7684" if k % every == every // 2 else c for k, c in enumerate(p))
+        for p in paragraphs
+    ]
+
+
+def test_reposts_line_up_and_edited_copies_do_not():
     article = _article()
-    original = "\n".join(article)
-    cut = _repost(article, 4)
-    noted = "\n".join([*article, NOTE])
-    other = clean_text(seed_path("002").read_text(encoding="utf-8")).text
-    values = pair_containments([original, cut, noted, other], [(1, 0), (2, 0), (3, 0)], 5)
-    assert values[0] >= 0.9 and values[1] == 1.0
-    assert values[2] < 0.2
+    original = _keys("\n".join(article))
+    for cut in (1, 4, len(article) - 1):  # a paragraph inside, or the last one
+        match = repost_match(_keys(_repost(article, cut)), original, 5)
+        assert match.holds(0.9), (cut, match)
+    noted = _keys("\n".join([*article[:3], NOTE, *article[3:]]))  # a note inserted inside
+    assert repost_match(noted, original, 5).holds(0.9)
+    # Edits spread through the text: each paragraph is still 0.9 contained in
+    # shingles, none is found whole.
+    edited = repost_match(_keys("\n".join(_edited(article, 40))), original, 5)
+    assert edited.containment < 0.05 and not edited.holds(0.9)
+    # One paragraph edited inside: it leaves a run on both sides, however small.
+    one = article[:]
+    one[3] = _edited([one[3]], 40)[0]
+    match = repost_match(_keys("\n".join(one)), original, 5)
+    assert match.inner_runs == 2 and not match.holds(0.9)
+    other = _keys(clean_text(seed_path("002").read_text(encoding="utf-8")).text)
+    assert repost_match(other, original, 5).containment < 0.2
+
+
+def test_paragraph_keys_are_exact_and_ignore_white_space():
+    line = max(_article(), key=len)
+    assert len(line) >= MIN_PARAGRAPH_CHARS
+    same = _keys(line.replace("\uff0c", " \uff0c "))  # spacing differs only
+    assert _keys(line).tolist() == same.tolist()
+    changed = _keys(line[:-2] + "\u3002")
+    assert _keys(line)[0] != changed[0]
+    assert _keys("\u77ed\u53e5").tolist() == []  # a short line carries no key
 
 
 def test_candidates_need_most_of_the_smaller_documents_paragraphs():
-    keys = [
-        np.array([1, 2, 3, 4], np.uint64),
-        np.array([1, 2, 3, 9], np.uint64),  # shares 3 of 4
-        np.array([1, 7, 8, 10, 11], np.uint64),  # shares 1: not a candidate
-    ]
-    assert candidate_pairs(keys).tolist() == [[0, 1]]
+    def keys(*found: int):
+        return np.array([*found, *[100] * len(found)], np.uint64)
+
+    documents = [keys(1, 2, 3, 4), keys(1, 2, 3, 9), keys(1, 7, 8, 10, 11)]  # 3 of 4; 1 of 4
+    assert candidate_pairs(documents).tolist() == [[0, 1]]
     assert candidate_pairs([None, np.zeros(0, np.uint64)]).tolist() == []
+
+
+def test_check_finds_reposts_without_staged_texts(reposts):
+    result = check_corpus(reposts)
+    dropped = {m.doc_id: (c.kept, m) for c in result.report.clusters for m in c.dropped}
+    kept, member = dropped["b_repost.txt"]
+    assert kept == "a_original.txt" and member.test == "containment"
+    assert member.similarity >= 0.9
+    # Next year's report stays (MinHash's estimate alone may cluster it: it is a template).
+    assert "c_next_year.txt" not in dropped

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
+import sys
 
 import pytest
-from conftest import SEEDS, seed_path
+from conftest import SEEDS, SHARED, seed_path
 
+from cleaner.clean.document import clean_text
 from cleaner.clean.filters import FilterConfig, check_signals, parse_filters
 from cleaner.clean.signals import measure_signals
 from cleaner.cli import cli
@@ -135,3 +138,30 @@ def test_repetition_group_drops_a_repeated_sentence():
     # A real report passes the line and top n-gram filters at FineWeb-2's values.
     config = FilterConfig(max_duplicate_line_share=0.287, max_top_2gram_share=0.256)
     assert check_signals(measure_signals(seed), config) is None
+
+
+def _clean_controls() -> list[str]:
+    """The clean texts the repetition defaults must keep (benchmarks/bench_filter_defaults.py)."""
+    reports = SHARED / "corpora" / "cn-gov-reports"
+    csv.field_size_limit(sys.maxsize)
+    texts = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+    for path in sorted((reports / "provincial-2026-raw").glob("2026_*.csv")):
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            texts += [row["full_text"] for row in csv.DictReader(stream)]
+    for name in ("government_work_reports.jsonl", "cpc_congress_reports.jsonl"):
+        with (reports / "national-wikisource" / name).open(encoding="utf-8") as stream:
+            texts += [json.loads(line)["content"] for line in stream]
+    return texts
+
+
+@pytest.mark.skipif(not (SHARED / "corpora" / "cn-gov-reports").exists(), reason="no ../shared")
+def test_repetition_defaults_keep_every_clean_control_and_drop_a_doubled_page():
+    texts = _clean_controls()
+    assert len(texts) == 124
+    config = parse_filters(["repetition"])
+    kept = [check_signals(measure_signals(clean_text(text).text), config) for text in texts]
+    assert [rejection for rejection in kept if rejection is not None] == []
+    # The same report twice on one line (block dedup cannot split it): half of it repeats.
+    body = "".join(clean_text(seed_path("001").read_text(encoding="utf-8")).text.split("\n"))
+    rejection = check_signals(measure_signals(body + body), config)
+    assert rejection is not None and rejection.rule.startswith("max_duplicate_")

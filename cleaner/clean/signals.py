@@ -1,6 +1,6 @@
 r"""Measure what a document is: script, language, repetition and length signals.
 
-Pure: texts in, frozen :class:`Signals` out. Every document of a run gets them,
+Pure: texts in, immutable :class:`Signals` out. Every document of a run gets them,
 measured on the text that is written (after cleaning), so the figures next to a
 record describe that record's ``text``. They are the signals Chinese corpus
 pipelines judge documents by (see ``docs/config.md`` for where each comes from):
@@ -35,8 +35,7 @@ import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -54,18 +53,22 @@ LANGUAGE_SAMPLE_CHARS = 2000
 # N-gram counts read this many characters of a text: the tables they need grow
 # with it, and a repeated sentence shows long before.
 NGRAM_MAX_CHARS = 1_000_000
-# A text whose letters are at least half Han, with no kana or hangul, is
-# Chinese without asking the identifier (most documents of a Chinese corpus).
+# A text whose letters are at least half Han, and no more than one in twenty kana
+# or hangul, is Chinese without asking the identifier (most documents of a Chinese
+# corpus). Japanese writes its particles and endings in kana, every few
+# characters, and Korean is written in hangul: neither comes near one in twenty;
+# Chinese text quoting a Japanese title or a Korean name does.
 HAN_LETTER_SHARE = 0.5
+KANA_HANGUL_SHARE = 0.05
 UNDETERMINED = "und"
 # Chinese varieties py3langid names apart: a Chinese corpus wants them as Chinese.
 CHINESE_VARIETIES = frozenset({"zh", "wuu", "yue", "lzh", "gan", "hak", "nan", "cmn"})
 NO_LANGUAGE = frozenset({"zxx"})
 DECIMALS = 4
 
-# Bit flags of the character classes (``character_classes``).
-HAN, KANA, HANGUL, LETTER, TRADITIONAL, SIMPLIFIED = 1, 2, 4, 8, 16, 32
-FLAG_VALUES = 64
+# Bit flags of the character classes (``character_classes``); SPACE stands alone.
+HAN, KANA, HANGUL, LETTER, TRADITIONAL, SIMPLIFIED, SPACE = 1, 2, 4, 8, 16, 32, 64
+CLASS_FLAGS = (HAN, KANA, HANGUL, LETTER, TRADITIONAL, SIMPLIFIED)
 HAN_RANGES = (
     (0x3400, 0x4DBF),  # extension A
     (0x4E00, 0x9FFF),  # unified ideographs
@@ -78,12 +81,35 @@ HANGUL_RANGES = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF))
 # Letters of alphabetic scripts are below the CJK blocks, and full-width Latin.
 ALPHABETIC_BELOW = 0x2E80
 FULL_WIDTH_LATIN = ((0xFF21, 0xFF3A), (0xFF41, 0xFF5A))
-WHITE_SPACE_RE = re.compile(r"\s+")
+WHITE_SPACE_RE = re.compile(r"\s")
+# The counts behind the signals of one text (``count_batch``), in the order the C
+# loop writes them (``_ngrams.c`` says what each is); the class counts follow CLASS_FLAGS.
+COUNT_COLUMNS = (
+    "chars",
+    "lines",
+    "longest_line",
+    "line_chars",
+    "repeated_lines",
+    "repeated_line_chars",
+    "han",
+    "kana",
+    "hangul",
+    "letters",
+    "traditional",
+    "simplified",
+    *(f"top_{n}gram" for n in TOP_NGRAMS),
+    *(f"duplicate_{n}gram" for n in DUPLICATE_NGRAMS),
+)
 
 
-@dataclass(frozen=True, slots=True)
-class Signals:
-    """What a document is, measured on its written text (see the module's docstring)."""
+class Signals(NamedTuple):
+    """What a document is, measured on its written text (see the module's docstring).
+
+    Immutable like the run's other records, but a named tuple rather than a frozen
+    dataclass: pass 2 builds one for every document, and a frozen dataclass of 18
+    fields (one ``object.__setattr__`` each) took 2.2 µs to build, a fifth of what
+    signals cost, a named tuple 0.3 µs. It also pickles as a plain tuple.
+    """
 
     chars: int
     lines: int
@@ -106,10 +132,10 @@ class Signals:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the signals as JSON-ready values, in field order."""
-        return asdict(self)
+        return dict(zip(SIGNAL_NAMES, self, strict=True))
 
 
-SIGNAL_NAMES = tuple(Signals.__dataclass_fields__)
+SIGNAL_NAMES = Signals._fields
 
 
 @functools.cache
@@ -119,8 +145,10 @@ def character_classes() -> npt.NDArray[np.uint8]:
     >>> table = character_classes()
     >>> int(table[ord("国")]) == HAN | SIMPLIFIED, int(table[ord("國")]) == HAN | TRADITIONAL
     (True, True)
-    >>> int(table[ord("a")]), int(table[ord("あ")]), int(table[ord("1")])
-    (8, 2, 0)
+    >>> int(table[ord("a")]), int(table[ord("あ")]), int(table[ord("1")]), int(table[ord("・")])
+    (8, 2, 0, 0)
+    >>> int(table[ord("\u3000")]) == SPACE, int(table[0x1C]) == SPACE
+    (True, True)
     """
     from zhon import cedict  # the CC-CEDICT character lists: which form each Han character is
 
@@ -128,7 +156,9 @@ def character_classes() -> npt.NDArray[np.uint8]:
     for first, last in HAN_RANGES:
         table[first : last + 1] |= HAN
     for first, last in KANA_RANGES:
-        table[first : last + 1] |= KANA
+        # Kana letters only: the katakana middle dot (U+30FB) is punctuation that
+        # Chinese text uses between the parts of foreign names.
+        table[[c for c in range(first, last + 1) if chr(c).isalpha()]] |= KANA
     for first, last in HANGUL_RANGES:
         table[first : last + 1] |= HANGUL
     letters = [code for code in range(ALPHABETIC_BELOW) if chr(code).isalpha()]
@@ -138,16 +168,10 @@ def character_classes() -> npt.NDArray[np.uint8]:
     simplified, traditional = set(cedict.simplified), set(cedict.traditional)
     table[[ord(c) for c in sorted(simplified - traditional)]] |= SIMPLIFIED
     table[[ord(c) for c in sorted(traditional - simplified)]] |= TRADITIONAL
+    # White space as str.split() and str.strip() know it: re's \s is the same test.
+    every = "".join(map(chr, range(0x110000)))
+    table[[match.start() for match in WHITE_SPACE_RE.finditer(every)]] = SPACE
     return table
-
-
-@functools.cache
-def _class_columns() -> dict[int, npt.NDArray[np.bool_]]:
-    """For each flag, which of the 64 flag values carry it."""
-    values = np.arange(FLAG_VALUES)
-    return {
-        flag: (values & flag) != 0 for flag in (HAN, KANA, HANGUL, LETTER, TRADITIONAL, SIMPLIFIED)
-    }
 
 
 def measure_signals(text: str) -> Signals:
@@ -161,60 +185,60 @@ def measure_signals(text: str) -> Signals:
 
 
 def measure_batch(texts: Sequence[str]) -> list[Signals]:
-    """Return the signals of each text; a batch shares its numpy calls (a call has a cost)."""
-    if not texts:
-        return []
-    # str.split and re's \s know the same white space; splitting is 3x faster.
-    compacts = ["".join(text.split()) for text in texts]
-    lengths = np.fromiter(map(len, compacts), dtype=np.int64, count=len(compacts))
-    points = np.frombuffer("".join(compacts).encode("utf-32-le"), dtype=np.uint32)
-    classes = _class_counts(points, lengths)
-    top, duplicated = ngram_counts(compacts, points, lengths)
-    return [
-        _signals(text, compact, classes[k], top[k], duplicated[k])
-        for k, (text, compact) in enumerate(zip(texts, compacts, strict=True))
-    ]
+    """Return the signals of each text: one pass of C over the batch, then numpy."""
+    return signals_from_counts(texts, count_batch(texts))
 
 
-def _class_counts(points: npt.NDArray[np.uint32], lengths: npt.NDArray[np.int64]) -> Any:
-    """Return per text the counts of Han, kana, hangul, other letters, traditional, simplified."""
-    flags = character_classes()[points].astype(np.int64)
-    owner = np.repeat(np.arange(len(lengths)), lengths)
-    counts = np.bincount(owner * FLAG_VALUES + flags, minlength=len(lengths) * FLAG_VALUES)
-    counts = counts.reshape(len(lengths), FLAG_VALUES)
-    columns = _class_columns()
-    order = (HAN, KANA, HANGUL, LETTER, TRADITIONAL, SIMPLIFIED)
-    return np.stack([counts[:, columns[flag]].sum(axis=1) for flag in order], axis=1).tolist()
+def count_batch(texts: Sequence[str]) -> npt.NDArray[np.int64]:
+    """Return the counts behind each text's signals, one row of ``COUNT_COLUMNS`` a text.
 
-
-def ngram_counts(
-    compacts: Sequence[str], points: npt.NDArray[np.uint32], lengths: npt.NDArray[np.int64]
-) -> tuple[list[list[int]], list[list[int]]]:
-    """Return per text the top n-gram counts (n = 2, 3, 4) and repeated characters (n = 5..10).
-
-    ``points`` are the code points of ``compacts``, one after the other, and
-    ``lengths`` their lengths. Texts are read up to ``NGRAM_MAX_CHARS``. The C loop
-    when it was built, else ``ngram_counts_reference`` (the same numbers).
+    The C loop when it was built, else ``count_reference`` (the same numbers).
     """
-    capped = np.minimum(lengths, NGRAM_MAX_CHARS)
+    counts = np.zeros((len(texts), len(COUNT_COLUMNS)), dtype=np.int64)
     if _ngrams is None:
-        pairs = [ngram_counts_reference(text[:NGRAM_MAX_CHARS]) for text in compacts]
-        return [list(p[0]) for p in pairs], [list(p[1]) for p in pairs]
-    if np.any(capped != lengths):
-        starts = np.cumsum(lengths) - lengths
-        points = np.concatenate([points[s : s + c] for s, c in zip(starts, capped, strict=True)])
-    top = np.zeros((len(compacts), len(TOP_NGRAMS)), dtype=np.int64)
-    duplicated = np.zeros((len(compacts), len(DUPLICATE_NGRAMS)), dtype=np.int64)
-    _ngrams.ngram_counts(np.ascontiguousarray(points), capped, top, duplicated)
-    return top.tolist(), duplicated.tolist()
+        for row, text in enumerate(texts):
+            counts[row] = count_reference(text)
+    elif len(texts):
+        _ngrams.count_batch(list(texts), character_classes(), NGRAM_MAX_CHARS, counts)
+    return counts
+
+
+def count_reference(text: str) -> tuple[int, ...]:
+    r"""Return the counts behind a text's signals, in the order of ``COUNT_COLUMNS``.
+
+    The definition the C loop follows. Characters are those that are not white
+    space; a line is a piece of ``text.split("\n")`` holding one, and its size its
+    characters other than U+0020; the class counts are of the characters carrying
+    each flag; the n-gram counts are ``ngram_counts_reference`` of the text without
+    white space, up to ``NGRAM_MAX_CHARS``.
+
+    >>> count_reference("医保 医保\n医保 医保\n\nDRG")[:6]
+    (11, 3, 4, 11, 1, 4)
+    """
+    compact = "".join(text.split())
+    lines = [line for line in text.split("\n") if line.strip()]
+    sizes = [len(line) - line.count(" ") for line in lines]
+    seen: set[str] = set()
+    repeats = repeated_chars = 0
+    for line, size in zip(lines, sizes, strict=True):
+        if line in seen:
+            repeats += 1
+            repeated_chars += size
+        seen.add(line)
+    table = character_classes()
+    flags = Counter(int(table[ord(char)]) for char in compact)
+    classes = [sum(n for value, n in flags.items() if value & flag) for flag in CLASS_FLAGS]
+    top, repeated = ngram_counts_reference(compact[:NGRAM_MAX_CHARS])
+    line_counts = (len(lines), max(sizes, default=0), sum(sizes), repeats, repeated_chars)
+    return (len(compact), *line_counts, *classes, *top, *repeated)
 
 
 def ngram_counts_reference(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """Return the top 2-, 3-, 4-gram counts and the repeated characters of 5- to 10-grams.
 
-    The definition the C loop follows: an n-gram's occurrences overlap; a character
-    is repeated for n when it lies inside an occurrence of an n-gram that occurred
-    earlier in the text (counted once however many such occurrences cover it).
+    An n-gram's occurrences overlap; a character is repeated for n when it lies
+    inside an occurrence of an n-gram that occurred earlier in the text (counted
+    once however many such occurrences cover it).
 
     >>> ngram_counts_reference("abcabcabc")
     ((3, 3, 2), (6, 6, 0, 0, 0, 0))
@@ -240,48 +264,78 @@ def ngram_counts_reference(text: str) -> tuple[tuple[int, ...], tuple[int, ...]]
     return tuple(top), tuple(repeated)
 
 
-def _share(part: float, whole: float) -> float:
-    return round(part / whole, DECIMALS) if whole else 0.0
+def round_shares(parts: Any, wholes: Any, decimals: int = DECIMALS) -> npt.NDArray[np.float64]:
+    """Return ``round(part / whole, decimals)`` of each pair, 0.0 where ``whole`` is 0.
+
+    The same floats as Python's ``round``: the quotient is IEEE's either way, and
+    its scaled value is rounded by numpy unless it lies within a millionth of a
+    half, where the exact binary value decides and Python's ``round`` is asked.
+
+    >>> round_shares(np.array([1, 2, 5, 1]), np.array([3, 3, 0, 8])).tolist()
+    [0.3333, 0.6667, 0.0, 0.125]
+    >>> round_shares(np.array([1]), np.array([16]), 3).tolist(), round(1 / 16, 3)
+    ([0.062], 0.062)
+    """
+    parts, wholes = np.asarray(parts, np.float64), np.asarray(wholes, np.float64)
+    quotients = np.divide(parts, wholes, out=np.zeros_like(parts), where=wholes != 0)
+    scale = 10.0**decimals
+    scaled = quotients * scale
+    rounded: npt.NDArray[np.float64] = np.rint(scaled) / scale
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    for index in zip(*np.nonzero(near_half), strict=True):
+        rounded[index] = round(float(quotients[index]), decimals)
+    return rounded
 
 
-def _signals(
-    text: str, compact: str, classes: list[int], top: list[int], duplicated: list[int]
-) -> Signals:
-    han, kana, hangul, letters, traditional, simplified = classes
-    chars = len(compact)
-    lines = [line for line in text.split("\n") if line.strip()]
-    sizes = [len(line) - line.count(" ") for line in lines]
-    repeats = repeated_chars = 0
-    seen: set[str] = set()
-    for line, size in zip(lines, sizes, strict=True):
-        if line in seen:
-            repeats += 1
-            repeated_chars += size
-        else:
-            seen.add(line)
-    counted = min(chars, NGRAM_MAX_CHARS)
-    return Signals(
-        chars=chars,
-        lines=len(lines),
-        mean_line_chars=round(chars / len(lines), 1) if lines else 0.0,
-        longest_line_chars=max(sizes, default=0),
-        cjk_share=_share(han, chars),
-        traditional_share=_share(traditional, traditional + simplified)
-        if traditional + simplified
-        else None,
-        language=_language(text, han, kana, hangul, letters),
-        duplicate_line_share=_share(repeats, len(lines)),
-        duplicate_line_char_share=_share(repeated_chars, sum(sizes)),
-        top_2gram_share=_share(top[0] * 2, counted),
-        top_3gram_share=_share(top[1] * 3, counted),
-        top_4gram_share=_share(top[2] * 4, counted),
-        duplicate_5gram_share=_share(duplicated[0], counted),
-        duplicate_6gram_share=_share(duplicated[1], counted),
-        duplicate_7gram_share=_share(duplicated[2], counted),
-        duplicate_8gram_share=_share(duplicated[3], counted),
-        duplicate_9gram_share=_share(duplicated[4], counted),
-        duplicate_10gram_share=_share(duplicated[5], counted),
+def signals_from_counts(texts: Sequence[str], counts: npt.NDArray[np.int64]) -> list[Signals]:
+    """Turn the count rows of texts into their signals, the shares of the batch at once."""
+    if not len(texts):
+        return []
+    column = {name: counts[:, k] for k, name in enumerate(COUNT_COLUMNS)}
+    chars, lines = column["chars"], column["lines"]
+    counted = np.minimum(chars, NGRAM_MAX_CHARS)
+    han, traditional = column["han"], column["traditional"]
+    scripts = traditional + column["simplified"]
+    parts = [
+        han,
+        traditional,
+        column["repeated_lines"],
+        column["repeated_line_chars"],
+        *(column[f"top_{n}gram"] * n for n in TOP_NGRAMS),
+        *(column[f"duplicate_{n}gram"] for n in DUPLICATE_NGRAMS),
+    ]
+    wholes = [chars, scripts, lines, column["line_chars"], *[counted] * 9]
+    shares = round_shares(np.stack(parts, axis=1), np.stack(wholes, axis=1)).T.tolist()
+    traditional_shares = [
+        share if scripted else None
+        for share, scripted in zip(shares[1], (scripts > 0).tolist(), strict=True)
+    ]
+    # Built column by column and zipped: no list per document (each would be one
+    # more object for the garbage collector to visit).
+    values = (
+        chars.tolist(),
+        lines.tolist(),
+        round_shares(chars, lines, 1).tolist(),
+        column["longest_line"].tolist(),
+        shares[0],
+        traditional_shares,
+        decide_languages(texts, counts),
+        *shares[2:],
     )
+    return list(map(Signals._make, zip(*values, strict=True)))
+
+
+def decide_languages(texts: Sequence[str], counts: npt.NDArray[np.int64]) -> list[str]:
+    """Return each text's language from its class counts, asking the identifier where needed."""
+    column = {name: counts[:, k] for k, name in enumerate(COUNT_COLUMNS)}
+    han, kana, hangul = column["han"], column["kana"], column["hangul"]
+    total = han + kana + hangul + column["letters"]
+    chinese = (han >= HAN_LETTER_SHARE * total) & (kana + hangul <= KANA_HANGUL_SHARE * total)
+    decided = np.where(total == 0, UNDETERMINED, np.where(chinese, "zh", "")).tolist()
+    return [
+        language or identify_language(text[:LANGUAGE_SAMPLE_CHARS])
+        for language, text in zip(decided, texts, strict=True)
+    ]
 
 
 def guess_language(text: str) -> str:
@@ -292,20 +346,7 @@ def guess_language(text: str) -> str:
     >>> guess_language("Les prix ont augmenté de deux pour cent cette année.")
     'fr'
     """
-    compact = WHITE_SPACE_RE.sub("", text)
-    points = np.frombuffer(compact.encode("utf-32-le"), dtype=np.uint32)
-    han, kana, hangul, letters, _, _ = _class_counts(points, np.array([len(compact)]))[0]
-    return _language(text, han, kana, hangul, letters)
-
-
-def _language(text: str, han: int, kana: int, hangul: int, letters: int) -> str:
-    """Decide by script where the script says it all, else ask the identifier."""
-    total = han + kana + hangul + letters
-    if not total:
-        return UNDETERMINED
-    if not kana and not hangul and han >= HAN_LETTER_SHARE * total:
-        return "zh"
-    return identify_language(text[:LANGUAGE_SAMPLE_CHARS])
+    return decide_languages([text], count_batch([text]))[0]
 
 
 def identify_language(text: str) -> str:

@@ -16,10 +16,9 @@ import numpy.typing as npt
 
 from ..data import CleanConfig, ClusterMember, DuplicateCluster, Processed
 from ..read.staged import Location, read_location
-from .containment import candidate_pairs, pair_containments
+from .containment import add_contained
 from .exact import pair_similarities
-from .lsh import ExactJaccard, Pairs, connected_roots
-from .minhash import estimate_rows
+from .lsh import ExactJaccard, Pairs
 from .near import find_near_duplicates, masked_key
 
 # Where the cleaned text of the document at a position of the run is.
@@ -45,7 +44,8 @@ def find_document_clusters(
 
     The exact similarities of the candidates are computed by ``mapper`` (the
     run's worker pool; default: here). Without ``texts`` (nothing was staged:
-    an analysis) candidates are decided by their estimate alone.
+    an analysis) candidates are decided by their estimate alone. Reposts
+    (containment) are found from the records' paragraph keys, with or without texts.
     """
     if not config.dedup.documents or len(processed) < 2:
         return ()
@@ -60,112 +60,10 @@ def find_document_clusters(
         config.dedup,
         exact,
     )
-    if texts is not None and config.dedup.containment_threshold < 1.0:
-        contained = containment_reader(texts, config.dedup.shingle_chars, mapper)
-        clusters = add_contained(clusters, processed, config, contained)
+    if config.dedup.containment_threshold < 1.0:  # reposts: needs no text (dedup.containment)
+        clusters = add_contained(clusters, processed, config)
     keys = staged_masked_keys(texts, mapper) if texts is not None else None
     return mark_templates(clusters, processed, config, keys)
-
-
-# The containment of each pair of positions' texts (share of the smaller inside the other).
-Containments = Callable[[list[tuple[int, int]]], list[float]]
-
-
-def add_contained(
-    clusters: tuple[DuplicateCluster, ...],
-    processed: Sequence[Processed],
-    config: CleanConfig,
-    containments: Containments,
-) -> tuple[DuplicateCluster, ...]:
-    """Join the documents contained in another (``containment_threshold``) to the clusters.
-
-    Candidates share most of their paragraphs (``containment.candidate_pairs``)
-    and are confirmed with the exact containment of their texts. A cluster that
-    no containment touches stays as it was; one that grows, or a new one, keeps
-    its longest document: the smaller texts are (nearly) inside it, so it loses
-    nothing they say, while keeping a shorter one would lose the paragraph a
-    repost cut. Each dropped member says which test holds it to the kept one.
-    """
-    signed = [p.signature is not None for p in processed]
-    pairs = [
-        (int(a), int(b))
-        for a, b in candidate_pairs([p.paragraph_keys for p in processed]).tolist()
-        if signed[a] and signed[b]
-    ]
-    if not pairs:
-        return clusters
-    threshold = config.dedup.containment_threshold
-    confirmed = [
-        pair for pair, value in zip(pairs, containments(pairs), strict=True) if value >= threshold
-    ]
-    if not confirmed:
-        return clusters
-    position = {p.report.doc_id: k for k, p in enumerate(processed)}
-    edges = [
-        (position[c.kept], position[m.doc_id]) for c in clusters for m in c.dropped
-    ] + confirmed
-    roots = connected_roots(len(processed), np.array(edges, dtype=np.int64).reshape(-1, 2))
-    touched = {int(roots[a]) for pair in confirmed for a in pair}
-    kept_clusters = [c for c in clusters if int(roots[position[c.kept]]) not in touched]
-    groups: dict[int, list[int]] = {}
-    for node in range(len(processed)):
-        if int(roots[node]) in touched:
-            groups.setdefault(int(roots[node]), []).append(node)
-    grown = [
-        _contained_cluster(members, processed, config, containments) for members in groups.values()
-    ]
-    return tuple(sorted(kept_clusters + grown, key=lambda c: position[c.kept]))
-
-
-def _contained_cluster(
-    members: list[int],
-    processed: Sequence[Processed],
-    config: CleanConfig,
-    containments: Containments,
-) -> DuplicateCluster:
-    """Name a cluster containment joined: the longest document kept, each other's test."""
-    kept = max(members, key=lambda k: (processed[k].report.chars_out, -k))
-    others = [k for k in members if k != kept]
-    values = containments([(member, kept) for member in others])
-    first = np.stack([processed[kept].signature] * len(others))
-    second = np.stack([processed[member].signature for member in others])
-    estimates = estimate_rows(first, second).tolist()
-    dropped = []
-    for member, value, estimate in zip(others, values, estimates, strict=True):
-        doc_id = processed[member].report.doc_id
-        if estimate >= config.dedup.jaccard_threshold:
-            dropped.append(ClusterMember(doc_id, round(estimate, 3)))
-        else:
-            dropped.append(ClusterMember(doc_id, round(value, 3), test="containment"))
-    return DuplicateCluster(processed[kept].report.doc_id, tuple(dropped))
-
-
-def containment_reader(
-    location_of: Callable[[int], Location], shingle_chars: int, mapper: Mapper | None = None
-) -> Containments:
-    """Return the exact containments of pairs of documents, read back from their files."""
-
-    def containments(pairs: list[tuple[int, int]]) -> list[float]:
-        named = [(location_of(a), location_of(b)) for a, b in pairs]
-        chunks = [
-            (shingle_chars, named[start : start + EXACT_CHUNK_PAIRS])
-            for start in range(0, len(named), EXACT_CHUNK_PAIRS)
-        ]
-        found = (mapper or map)(_chunk_containments, chunks)
-        return [value for chunk in found for value in chunk]
-
-    return containments
-
-
-def _chunk_containments(chunk: tuple[int, list[tuple[Location, Location]]]) -> list[float]:
-    """Exact containment of each pair of texts of a chunk, each text read once."""
-    size, pairs = chunk
-    number: dict[Location, int] = {}
-    for pair in pairs:
-        for location in pair:
-            number.setdefault(location, len(number))
-    texts = [read_location(location) for location in number]
-    return pair_containments(texts, [(number[a], number[b]) for a, b in pairs], size)
 
 
 def staged_masked_keys(texts: TextPath, mapper: Mapper | None = None) -> MaskedKeys:

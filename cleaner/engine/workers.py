@@ -9,9 +9,10 @@ each, never the text: cleaned texts are staged in the run's work directory.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import partial
 from itertools import islice
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -225,6 +226,7 @@ def with_signals(
     """
     done = [item for item in finished if not isinstance(item, FileFailure)]
     measured = iter(measure_batch([item[3] for item in done]))
+    filtering = config.filters.enabled
     result: list[Finished | FileFailure] = []
     for item in finished:
         if isinstance(item, FileFailure):
@@ -232,14 +234,22 @@ def with_signals(
             continue
         document, report, signature, text, keys, edges = item
         signals = next(measured)
-        rejection = check_signals(signals, config.filters) if config.filters.enabled else None
+        rejection = check_signals(signals, config.filters) if filtering else None
         if rejection is None:
-            report = replace(report, signals=signals)
+            values = list(_REPORT_VALUES(report))
+            values[_SIGNALS_FIELD] = signals
+            report = FileReport(*values)
         else:
             report = replace(report, signals=signals, filtered=rejection, status="filtered")
             signature = None
         result.append((document, report, signature, text, keys, edges))
     return result
+
+
+# A report with its signals, built from its fields in order: dataclasses.replace
+# names every field and took twice as long, a third of what signals cost in pass 2.
+_REPORT_VALUES = attrgetter(*(field.name for field in fields(FileReport)))
+_SIGNALS_FIELD = [field.name for field in fields(FileReport)].index("signals")
 
 
 def _finish(
@@ -267,7 +277,7 @@ def _finish(
         warnings=cleaned.warnings,
     )
     signature = cleaned.signature if config.dedup.documents else None
-    keys = paragraph_keys(rows, prepared.stripped.lines) if config.dedup.documents else None
+    keys = paragraph_keys(prepared.stripped.lines) if config.dedup.documents else None
     return document, report, signature, cleaned.text, keys, prepared.edge_keys
 
 

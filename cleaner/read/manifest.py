@@ -29,7 +29,9 @@ from ..data import (
 )
 
 MANIFEST = ".cleaner-manifest.json"
-MANIFEST_VERSION = 2  # 2: each file's output name (a page's text is a .txt)
+# 2: each file's output name (a page's text is a .txt); 3: paragraph keys in order with
+# their sizes, signals as a list (issue 18)
+MANIFEST_VERSION = 3
 
 
 
@@ -92,7 +94,7 @@ def _report_from_dict(data: dict[str, Any]) -> FileReport:
         bytes_in=data["bytes_in"],
         warnings=tuple(QualityWarning(**w) for w in data["warnings"]),
         status=data["status"],
-        signals=Signals(**data["signals"]) if data.get("signals") else None,
+        signals=Signals(*data["signals"]) if data.get("signals") else None,
     )
 
 

@@ -34,13 +34,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ...data import CleanConfig, DuplicateCluster, FileFailure, Processed, ReadTask
-from ...dedup.clusters import (
-    add_contained,
-    containment_reader,
-    mark_templates,
-    staged_masked_keys,
-)
-from ...dedup.containment import candidate_pairs
+from ...dedup.clusters import mark_templates, staged_masked_keys
+from ...dedup.containment import add_contained, candidate_pairs
 from ...dedup.near import name_clusters
 from ...errors import UsageProblem
 from ..cleaned import Cleaned
@@ -238,7 +233,7 @@ class RayEngine:
         for member in sorted(roots):
             groups.setdefault(roots[member], []).append(position[member])
         wanted = set(roots)
-        containing = cleaned.work_dir is not None and config.dedup.containment_threshold < 1.0
+        containing = config.dedup.containment_threshold < 1.0
         if containing:  # containment's candidates come from the paragraph keys, here
             pairs = candidate_pairs([p.paragraph_keys for p in processed])
             wanted.update(self.indices[k] for k in np.unique(pairs).tolist())
@@ -256,8 +251,7 @@ class RayEngine:
                 replace(p, signature=signatures[k]) if k in signatures else p
                 for k, p in enumerate(processed)
             ]
-            contained = containment_reader(cleaned.location, config.dedup.shingle_chars)
-            clusters = add_contained(clusters, signed_records, config, contained)
+            clusters = add_contained(clusters, signed_records, config)
         keys = staged_masked_keys(cleaned.location) if cleaned.work_dir is not None else None
         return mark_templates(clusters, processed, config, keys)
 

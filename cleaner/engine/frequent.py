@@ -152,10 +152,7 @@ def _scans(
 
 
 def _samples(scans: Sequence[ReadTask], large: set[str]) -> list[ReadTask]:
-    """Return the first files of each large folder, and the first task of each file of records.
-
-    A task of records is read whole: its sample is its first documents, at least.
-    """
+    """Return the first documents of each large folder and of each file of records."""
     taken: Counter[str] = Counter()
     seen_files: set[str] = set()
     samples = []
@@ -163,7 +160,7 @@ def _samples(scans: Sequence[ReadTask], large: set[str]) -> list[ReadTask]:
         if not READERS[task.reader].one_per_file:
             if task.paths[0] not in seen_files:
                 seen_files.add(task.paths[0])
-                samples.append(task)
+                samples.append(replace(task, only=tuple(range(SAMPLE_DOCUMENTS))))
             continue
         chosen = []
         for path, name in zip(task.paths, task.names or task.paths, strict=True):

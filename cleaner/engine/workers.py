@@ -79,7 +79,23 @@ Scanned = tuple[str, str, frozenset[int]]
 
 
 def read_task(state: RunState, task: ReadTask) -> Iterator[Document | FileFailure]:
-    """Yield a task's documents: as pass 1 kept them, or read (and extracted) now."""
+    """Yield a task's documents: as pass 1 kept them, or read (and extracted) now.
+
+    A task with ``only`` yields the documents at those places, and reads no further.
+    """
+    documents = _task_documents(state, task)
+    if not task.only:
+        yield from documents
+        return
+    wanted, last = frozenset(task.only), max(task.only)
+    for place, item in enumerate(documents):
+        if place in wanted:
+            yield item
+        if place >= last:
+            return
+
+
+def _task_documents(state: RunState, task: ReadTask) -> Iterator[Document | FileFailure]:
     reader = READERS[task.reader]
     kept = None
     if state.work_dir is not None and reader.keeps_extraction:
@@ -126,7 +142,7 @@ def scan_task(state: RunState, task: ReadTask) -> list[Scanned | FileFailure]:
     Documents whose extraction was costly are kept for pass 2.
     """
     documents = list(read_task(state, task))
-    if state.work_dir is not None and READERS[task.reader].keeps_extraction:
+    if state.work_dir is not None and READERS[task.reader].keeps_extraction and not task.only:
         store_documents(state.work_dir, task.number, documents)
     return [
         item if isinstance(item, FileFailure) else _guarded(item, lambda d: _scan(state, d))
@@ -142,9 +158,6 @@ def clean_task(state: RunState, task: ReadTask) -> list[Processed | FileFailure]
     """Pass 2 on a task: clean its documents, a chunk at a time, and stage their texts."""
     results: list[Processed | FileFailure] = []
     documents = read_task(state, task)
-    if task.only:  # a second round: the documents at these places only
-        wanted = frozenset(task.only)
-        documents = (item for place, item in enumerate(documents) if place in wanted)
     speculative = state.speculative_records and not READERS[task.reader].one_per_file
     for chunk_number in range(1 << 30):
         chunk = list(islice(documents, CHUNK_DOCUMENTS))

@@ -145,17 +145,19 @@ def test_records_cleaned_before_their_lines_were_counted_come_out_as_if_counted_
     from cleaner.engine import frequent
 
     text = "".join(SEED_TEXTS)
+    domains = ["a.gov.cn"] * 9 + ["b.gov.cn"] * 6 + ["c.gov.cn"] * 5  # no site holds half
     rows = [
         {
             "id": f"r{n}",
-            "url": f"https://www.a.gov.cn/{n}.html",
+            "url": f"https://www.{domains[n % 20]}/{n}.html",
             # A window of the seeds of its own: no two records share an edge line...
-            "text": f"\u7b2c{n}\u53f7\n{text[n * 211 : n * 211 + 700]}\n\u9644\u4ef6{n}\n",
+            "text": f"\u7b2c{n}\u53f7\n{text[n * 107 : n * 107 + 700]}\n\u9644\u4ef6{n}\n",
         }
-        for n in range(100)
+        for n in range(200)
     ]
-    for number in range(0, 100, 16):  # ...but this one, in 7 of 100: frequent, not a template
-        rows[number]["text"] += RARE_LINE + "\n"
+    on_a = [n for n in range(200) if domains[n % 20] == "a.gov.cn"]
+    for index in (0, 20, 40, 50, 60, 70, 80):  # ...but this one, in 7 records of a.gov.cn:
+        rows[on_a[index]]["text"] += RARE_LINE + "\n"  # frequent; 2 in the sample: no template
     shard = tmp_path / "in" / "a.jsonl"
     shard.parent.mkdir()
     shard.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")

@@ -13,7 +13,7 @@ files), and pass 1 was a sixth of a run; so a run first reads a sample:
 
 - a large folder whose sampled files show a template (a line in at least
   ``TEMPLATE_SHARE`` of them) is read in full by pass 1; so are all records
-  when their sample shows one;
+  when their sample shows one, or when one site holds half of them (``_spread``);
 - the other large folders (and records) are *speculative*: pass 2 cleans their
   documents as if their site had no frequent line and returns each one's edge
   keys; once pass 2 is done the keys are counted, and the few documents that
@@ -77,9 +77,10 @@ def count_frequent_lines(
         if not READERS[task.reader].one_per_file
         for site in sampled.sites.get(task.number, ())
     }
-    records = not (record_sites & templates)
     # The sampled files of the folders read in full are not read again.
     files = {path for task in samples if READERS[task.reader].one_per_file for path in task.paths}
+    record_sizes = Counter(site for doc, (site, _) in sampled.edges.items() if doc not in files)
+    records = not (record_sites & templates) and _spread(record_sizes)
     already = {
         doc: keys
         for doc, (_, keys) in sampled.edges.items()
@@ -172,6 +173,21 @@ def _samples(scans: Sequence[ReadTask], large: set[str]) -> list[ReadTask]:
             paths, names = zip(*chosen, strict=True)
             samples.append(replace(task, paths=paths, names=names))
     return samples
+
+
+def _spread(site_sizes: Counter[str]) -> bool:
+    """Tell whether sampled records spread over many sites, none holding half of them.
+
+    A site's line is frequent when ``corpus_min_docs`` of its documents hold it:
+    in a site of thousands of records (a file of one site, or records with no
+    URL) many lines reach that by chance, which no sample shows, and cleaning
+    their documents again costs more than reading every record twice.
+
+    >>> _spread(Counter({"a.cn": 3, "b.cn": 2, "c.cn": 2})), _spread(Counter({"": 64}))
+    (True, False)
+    """
+    total = sum(site_sizes.values())
+    return bool(total) and max(site_sizes.values()) * 2 < total
 
 
 def _templated_sites(edges: Mapping[str, tuple[str, list[int]]]) -> set[str]:

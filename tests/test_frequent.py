@@ -144,14 +144,18 @@ def test_records_cleaned_before_their_lines_were_counted_come_out_as_if_counted_
     import cleaner.engine.cleaned as cleaned
     from cleaner.engine import frequent
 
-    text = "".join(SEED_TEXTS)
+    sentences = sorted(
+        {s.strip() + "\u3002" for text in SEED_TEXTS for s in text.split("\u3002") if len(s) > 12}
+    )
     domains = ["a.gov.cn"] * 9 + ["b.gov.cn"] * 6 + ["c.gov.cn"] * 5  # no site holds half
     rows = [
         {
             "id": f"r{n}",
             "url": f"https://www.{domains[n % 20]}/{n}.html",
-            # A window of the seeds of its own: no two records share an edge line...
-            "text": f"\u7b2c{n}\u53f7\n{text[n * 107 : n * 107 + 700]}\n\u9644\u4ef6{n}\n",
+            # Lines of its own (numbered: no line with a digit is ever a template line)...
+            "text": "".join(
+                f"{n}.{k} {sentences[(3 * n + k) % len(sentences)]}\n" for k in range(3)
+            ),
         }
         for n in range(200)
     ]

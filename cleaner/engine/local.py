@@ -163,7 +163,7 @@ class LocalEngine:
 
     def start(self, function: Callable[[Any], Any], tasks: list[Any]) -> Waiting:
         """Submit the tasks to the pool (run them here with one job)."""
-        if self.jobs <= 1 or len(tasks) <= 1:
+        if self.jobs <= 1 or not tasks:  # one task too goes to a worker: it overlaps the reports
             return _Done([function(task) for task in tasks])
         return _Futures([self.pool.submit(function, task) for task in tasks])
 

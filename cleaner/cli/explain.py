@@ -26,6 +26,7 @@ from ..clean.explain import ExplainedLine, Explanation, Piece, explain_text
 from ..data import CleanConfig, FileFailure, RawFile
 from ..errors import CleanerError
 from ..read.decode import decode_file
+from ..read.files import printable_path
 from ..read.html import decode_html, extract_main_text
 
 EXIT_EXPLAINED, EXIT_UNREADABLE = 0, 1
@@ -155,7 +156,8 @@ def _read_text(path: Path, config: CleanConfig) -> tuple[str, str]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise click.ClickException(f"cannot read {path}: {error.strerror or error}") from error
+        shown = printable_path(str(path))
+        raise click.ClickException(f"cannot read {shown}: {error.strerror or error}") from error
     if path.name.lower().endswith(HTML_SUFFIXES):
         decoded = decode_html(data, config.sample_bytes)
         if isinstance(decoded, str):
@@ -172,7 +174,7 @@ def _read_text(path: Path, config: CleanConfig) -> tuple[str, str]:
 
 
 def _fail(path: Path, reason: str) -> NoReturn:
-    click.echo(f"clean explain: {path}: {reason}", err=True)
+    click.echo(f"clean explain: {printable_path(str(path))}: {reason}", err=True)
     sys.exit(EXIT_UNREADABLE)
 
 
@@ -210,7 +212,7 @@ def build_explain_command() -> click.Command:
         if color is None and os.environ.get("NO_COLOR"):
             color = False
         explanation = explain_text(text, config)
-        lines = render_explanation(explanation, str(path), color is not False)
+        lines = render_explanation(explanation, printable_path(str(path)), color is not False)
         if kind:
             lines[-1] += f" ({kind})"
         click.echo("\n".join(lines), color=color)

@@ -19,7 +19,7 @@ from ..engine.local import ENGINES
 from ..engine.parallel import keep_freed_memory
 from ..pipeline import clean_corpus, clean_text
 from ..read.decode import decode_file
-from ..read.files import read_stdin
+from ..read.files import printable_lines, printable_path, read_stdin
 from ..report.render import render_summary
 from ..write.files import write_stdout
 from .errors import click_errors
@@ -198,7 +198,8 @@ def run(
             bar.close()
     elapsed = time.perf_counter() - started
     if not quiet:
-        click.echo(render_summary(report, elapsed, output_dir.rstrip("/")), err=True)
+        shown = printable_path(output_dir.rstrip("/"))
+        click.echo(render_summary(report, elapsed, shown), err=True)
     else:
         for failure in report.failures:
             click.echo(f"clean: skipped {failure.rel_path}: {failure.reason}", err=True)
@@ -213,8 +214,10 @@ def main() -> None:
         raise
     except Exception as error:  # noqa: BLE001 - the last line of defence
         click.echo(
-            f"clean: internal error: {type(error).__name__}: {error} "
-            "(this is a bug; please report it with the command you ran)",
+            printable_lines(
+                f"clean: internal error: {type(error).__name__}: {error} "
+                "(this is a bug; please report it with the command you ran)"
+            ),
             err=True,
         )
         sys.exit(EXIT_INTERNAL)

@@ -18,6 +18,7 @@ from typing import Literal
 from ..data import CleanConfig, CleanReport
 from ..engine.local import Progress
 from ..pipeline import check_paths, clean_corpus
+from ..read.files import printable_path
 from .html.page import REPORT_HTML
 from .markdown import cell, render_markdown_data, table
 from .render import build_report, render_html
@@ -74,8 +75,8 @@ class LimitCheck:
 class StaleFile:
     """A file of ``OUT`` that is not what the run would write now.
 
-    ``path`` is POSIX and relative to ``OUT``; ``line`` is the first line that
-    differs (``differs`` only).
+    ``path`` is POSIX, relative to ``OUT`` and shown as ``printable_path`` shows
+    names; ``line`` is the first line that differs (``differs`` only).
     """
 
     path: str
@@ -152,14 +153,15 @@ def compare_trees(expected: Path, actual: Path) -> tuple[StaleFile, ...]:
     want, have = _tree(expected), _tree(actual)
     stale = []
     for path in sorted(want.keys() | have.keys()):
+        shown = printable_path(path)  # names found in OUT: as a run shows them
         if path not in have:
-            stale.append(StaleFile(path, "missing"))
+            stale.append(StaleFile(shown, "missing"))
         elif path not in want:
-            stale.append(StaleFile(path, "extra"))
+            stale.append(StaleFile(shown, "extra"))
         else:
             old, new = want[path].read_bytes(), have[path].read_bytes()
             if old != new:
-                stale.append(StaleFile(path, "differs", first_difference(old, new)))
+                stale.append(StaleFile(shown, "differs", first_difference(old, new)))
     return tuple(stale)
 
 
@@ -227,7 +229,7 @@ def check_corpus(
         report = clean_corpus(input_path, run_dir, config, progress, jobs)
         stale = compare_trees(run_dir, Path(against)) if against is not None else ()
         page = _html(input_path, run_dir, report, progress, jobs) if html else None
-    label = None if against is None else str(against)
+    label = None if against is None else printable_path(str(against))
     return CheckResult(report, apply_limits(report, limits), label, stale, page)
 
 
@@ -271,6 +273,7 @@ def _stale_section(result: CheckResult, command: str, sub: str) -> list[str]:
 def render_check_markdown(result: CheckResult, input_label: str) -> str:
     """Render the check as Markdown: the verdict, the limits, stale files, then the report."""
     verdict = "passed" if result.passed else "failed"
+    input_label = printable_path(input_label)
     command = f"clean {input_label} {result.against}" if result.against else "clean"
     parts = [f"# clean check {input_label}: {verdict}"]
     rows = _verdict_rows(result)

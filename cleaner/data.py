@@ -288,8 +288,13 @@ class CleanReport:
 
     @property
     def files_read(self) -> int:
-        """Files found by the glob, whether they could be cleaned or not."""
-        return len(self.files) + len(self.failures)
+        """Files found by the glob, whether they could be cleaned or not.
+
+        A file cleaned but not written is in ``files`` (status ``failed``) and in
+        ``failures`` both: it is counted once.
+        """
+        unwritten = sum(1 for f in self.files if f.status == "failed")
+        return len(self.files) + len(self.failures) - unwritten
 
     @property
     def files_written(self) -> int:

@@ -14,10 +14,9 @@ renamed into place. Both passes run on ``jobs`` processes.
 from __future__ import annotations
 
 import gc
-import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ from .read.files import printable_path, scan_files
 from .read.html import INSTALL_HINT, extraction_available
 from .report.files import Rendered, render_reports, texts_shown, write_reports
 from .report.html.page import REPORT_HTML
+from .write.confined import make_work_dir, take_out
 from .write.files import (
     CORPUS_JSONL,
     REPORT_JSON,
@@ -47,6 +47,7 @@ from .write.files import (
     WORK_DIR,
     clear_stale_temporaries,
 )
+from .write.lock import lock_output
 from .write.place import finish_jsonl_writing, finish_placing, place_outputs
 from .write.resume import (
     Entry,
@@ -135,26 +136,30 @@ def clean_corpus(
     if clash:
         raise UsageProblem(f"input file {clash[0]} has the name of an output file of this tool")
     jobs = jobs or default_jobs()
-    runner = _start_engine(engine, ray_address, jobs, progress, config, resume)
-    root = input_path if input_path.is_dir() else input_path.parent
-    work_dir = Path(output_dir) / WORK_DIR if output_dir is not None else None
-    if work_dir is not None:
-        shutil.rmtree(work_dir, ignore_errors=True)  # left by a killed run
+    # One run at a time into OUT: a second one is refused here, before it touches OUT.
+    with lock_output(Path(output_dir)) if output_dir is not None else nullcontext():
+        runner = _start_engine(engine, ray_address, jobs, progress, config, resume)
+        root = input_path if input_path.is_dir() else input_path.parent
+        work_dir = Path(output_dir) / WORK_DIR if output_dir is not None else None
         try:
-            work_dir.mkdir(parents=True)
-            clear_stale_temporaries(work_dir.parent, RESERVED_OUTPUT_NAMES)
-        except OSError as error:
-            raise OutputError(
-                f"cannot write into the output directory {output_dir}: "
-                f"{error.strerror or error}; choose a writable directory"
-            ) from error
-    try:
-        with rare_collections():
-            return _run(rel_paths, passed_over, root, output_dir, work_dir, config, runner, resume)
-    finally:
-        runner.close()
-        if work_dir is not None:
-            shutil.rmtree(work_dir, ignore_errors=True)
+            if work_dir is not None:
+                shutil.rmtree(work_dir, ignore_errors=True)  # left by a killed run
+                try:
+                    make_work_dir(work_dir)
+                    clear_stale_temporaries(work_dir.parent, RESERVED_OUTPUT_NAMES)
+                except OSError as error:
+                    raise OutputError(
+                        f"cannot write into the output directory {output_dir}: "
+                        f"{error.strerror or error}; choose a writable directory"
+                    ) from error
+            with rare_collections():
+                return _run(
+                    rel_paths, passed_over, root, output_dir, work_dir, config, runner, resume
+                )
+        finally:
+            runner.close()
+            if work_dir is not None:
+                shutil.rmtree(work_dir, ignore_errors=True)
 
 
 @contextmanager
@@ -296,7 +301,7 @@ def _run(
                     # Written by the last run, a duplicate now: out of OUT, into the work
                     # directory, where the report finds the texts of dropped documents.
                     moved = batch_path(work_dir, index)  # a batch of one text
-                    os.replace(Path(output_dir) / rel_path, moved)
+                    take_out(Path(output_dir), rel_path, moved)
                     in_place[index] = f"{moved}"
                     del reused[rel_path]
             small = len(entries) <= ALONGSIDE_MAX_FILES

@@ -8,6 +8,7 @@ that is speculated) and with a footer on every page (a site that is read).
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -108,7 +109,7 @@ def test_a_large_run_writes_its_outputs_itself_with_the_same_bytes(
     clean_corpus(source, tmp_path / "children", config, jobs=2)
     monkeypatch.setattr(cleaner.pipeline, "ALONGSIDE_MAX_FILES", 10)
     forks = []
-    monkeypatch.setattr(cleaner.pipeline.os, "fork", lambda: forks.append(1) or 1 / 0)
+    monkeypatch.setattr(os, "fork", lambda: forks.append(1) or 1 / 0)
     clean_corpus(source, tmp_path / "itself", config, jobs=1)
     assert forks == []
     assert outputs(tmp_path / "children") == outputs(tmp_path / "itself")

@@ -16,7 +16,8 @@ from ..data import CleanConfig, CleanReport, DuplicateCluster, FileReport
 from ..engine.parallel import Alongside
 from ..engine.workers import Processed
 from ..errors import OutputError
-from ..write.files import REPORT_JSON, REPORT_MARKDOWN, write_atomic
+from ..write.confined import write_inside
+from ..write.files import REPORT_JSON, REPORT_MARKDOWN
 from ..write.resume import Entry
 from ..write.staging import Location
 from .html.page import REPORT_HTML, render_html_data
@@ -66,9 +67,8 @@ def render_reports(
     cleaned = chain_texts(location_texts(shown), directory_texts(output_dir))
     # On 100,000 files the report is most of what a run holds: the JSON is streamed.
     data = build_report(report)
-    json_path = output_dir / REPORT_JSON
     writing_json = Alongside(
-        partial(write_atomic, json_path, json_chunks(data), work_dir), alongside
+        partial(write_inside, output_dir, REPORT_JSON, json_chunks(data), work_dir), alongside
     )
     html = render_html_data(data, cleaned, source_texts(root, config.sample_bytes))
     return writing_json, render_markdown_data(data), html
@@ -78,8 +78,8 @@ def write_reports(rendered: Rendered, output_dir: Path, work_dir: Path) -> None:
     """Write the Markdown and HTML reports into OUT, and wait for the JSON."""
     writing_json, markdown, html = rendered
     try:
-        write_atomic(output_dir / REPORT_MARKDOWN, markdown, work_dir)
-        write_atomic(output_dir / REPORT_HTML, html, work_dir)
+        write_inside(output_dir, REPORT_MARKDOWN, markdown, work_dir)
+        write_inside(output_dir, REPORT_HTML, html, work_dir)
     except OSError as error:
         raise OutputError(f"cannot write the report into {output_dir}: {error}") from error
     finally:

@@ -9,7 +9,6 @@ JSON Lines are streamed from the batch files.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,8 @@ from ..data import CleanConfig, FileFailure, FileReport
 from ..engine.parallel import Alongside
 from ..errors import OutputError
 from ..read.files import printable_path
-from .files import CORPUS_JSONL, finish_jsonl, flush_staged, jsonl_line, place_file
+from .confined import ConfinedTree
+from .files import CORPUS_JSONL, finish_jsonl, flush_staged, jsonl_line
 from .staging import BatchReader, Staged, batch_path
 
 # Deleting these bytes leaves a text's control characters that json.dumps escapes,
@@ -94,36 +94,25 @@ def _write_jsonl(targets: list[Path], work_dir: Path, kept: list[Kept]) -> None:
 
 
 def _rename_into_place(output_dir: Path, work_dir: Path, kept: list[Kept]) -> list[FileFailure]:
-    """Rename each kept text's own staged file to its path under OUT.
+    """Rename each kept text's own staged file to its path under OUT, following no link.
 
-    Plain strings, not Paths: this loop runs once per kept file, in one process.
+    In run order, which is sorted: each folder of OUT is opened once (``ConfinedTree``).
     """
-    out = os.fspath(output_dir)
     placed: set[tuple[int, int]] = set()
-    folders: set[str] = set()
     failures: list[FileFailure] = []
-    for _, rel_path, file, staged in kept:
-        target = os.path.join(out, rel_path)
-        try:
-            if _identity(target) in placed:
-                # Two inputs, one output (a case-insensitive file system): keep the first.
-                raise FileExistsError(0, f"{printable_path(rel_path)} was already written")
-            place_file(batch_path(work_dir, staged.batch), target, folders)
-            if (identity := _identity(target)) is not None:
-                placed.add(identity)
-        except OSError as error:
-            reason = f"cannot write output: {error.strerror or error}"
-            failures.append(FileFailure(file.source_path, reason))
+    with ConfinedTree(output_dir) as tree:
+        for _, rel_path, file, staged in kept:
+            try:
+                if tree.identity(rel_path) in placed:
+                    # Two inputs, one output (a case-insensitive file system): keep the first.
+                    raise FileExistsError(0, f"{printable_path(rel_path)} was already written")
+                tree.replace(batch_path(work_dir, staged.batch), rel_path)
+                if (identity := tree.identity(rel_path)) is not None:
+                    placed.add(identity)
+            except OSError as error:
+                reason = f"cannot write output: {error.strerror or error}"
+                failures.append(FileFailure(file.source_path, reason))
     return failures
-
-
-def _identity(path: str) -> tuple[int, int] | None:
-    """Return the (device, inode) of the file at ``path``, None if there is none."""
-    try:
-        status = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return status.st_dev, status.st_ino
 
 
 def jsonl_record(file: FileReport, text: str = "") -> dict[str, Any]:

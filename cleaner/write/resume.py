@@ -12,7 +12,6 @@ cleaned again. The result is the same as a full run.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,9 @@ from ..data import (
     Removal,
 )
 from ..engine.workers import Processed
+from ..errors import OutputError
+from ..read.files import printable_path
+from .confined import replace_inside
 
 MANIFEST = ".cleaner-manifest.json"
 MANIFEST_VERSION = 1
@@ -163,5 +165,9 @@ def save_manifest(
         "files": {key: _entry_to_dict(entry) for key, entry in sorted(entries.items())},
     }
     temporary = temp_dir / MANIFEST
-    temporary.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(temporary, output_dir / MANIFEST)
+    try:
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        replace_inside(output_dir, MANIFEST, str(temporary))
+    except OSError as error:
+        shown = printable_path(str(output_dir))
+        raise OutputError(f"cannot write the resume manifest into {shown}: {error}") from error

@@ -23,7 +23,7 @@ from conftest import seed_path
 
 from cleaner import clean_corpus
 from cleaner.cli import cli
-from cleaner.read.files import printable_path
+from cleaner.read.names import printable_path
 
 # What acts on a terminal or reorders text: C0 controls but the line end (the report
 # files are lines), DEL, C1 controls, BiDi marks, embeddings, overrides and isolates,

@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from .. import __version__
-from ..read.files import printable_lines, printable_path
+from ..read.names import printable_lines, printable_path
 from ..report.annotations import render_github, render_sarif
 from ..report.check import CheckResult, Limits, check_corpus, render_check_markdown
 from ..write.files import write_atomic

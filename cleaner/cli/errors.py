@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import click
 
 from ..errors import CleanerError, UsageProblem
-from ..read.files import printable_lines
+from ..read.names import printable_lines
 
 
 @contextmanager

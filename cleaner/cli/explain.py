@@ -26,8 +26,8 @@ from ..clean.explain import ExplainedLine, Explanation, Piece, explain_text
 from ..data import CleanConfig, FileFailure, RawFile
 from ..errors import CleanerError
 from ..read.decode import decode_file
-from ..read.files import printable_path
 from ..read.html import decode_html, extract_main_text
+from ..read.names import printable_path
 
 EXIT_EXPLAINED, EXIT_UNREADABLE = 0, 1
 HTML_SUFFIXES = (".html", ".htm")

@@ -8,7 +8,7 @@ import sys
 import click
 
 from ..dedup.index.store import open_index
-from ..read.files import printable_path
+from ..read.names import printable_path
 from .errors import click_errors
 
 

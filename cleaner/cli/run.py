@@ -19,7 +19,8 @@ from ..engine.local import ENGINES
 from ..engine.parallel import keep_freed_memory
 from ..pipeline import clean_corpus, clean_text
 from ..read.decode import decode_file
-from ..read.files import printable_lines, printable_path, read_stdin
+from ..read.files import read_stdin
+from ..read.names import printable_lines, printable_path
 from ..report.render import render_summary
 from ..write.files import write_stdout
 from .errors import click_errors

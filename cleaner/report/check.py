@@ -18,7 +18,7 @@ from typing import Literal
 from ..data import CleanConfig, CleanReport
 from ..engine.local import Progress
 from ..pipeline import check_paths, clean_corpus
-from ..read.files import printable_path
+from ..read.names import printable_path
 from .html.page import REPORT_HTML
 from .markdown import cell, render_markdown_data, table
 from .render import build_report, render_html

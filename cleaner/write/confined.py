@@ -23,7 +23,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ..errors import OutputError
-from ..read.files import printable_path
+from ..read.names import printable_path
 from .files import write_temporary
 
 FOLDER_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC

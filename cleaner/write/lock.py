@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OutputError
-from ..read.files import printable_path
+from ..read.names import printable_path
 from .confined import LinkInOutput
 
 try:

@@ -15,7 +15,7 @@ from typing import Any
 from ..data import CleanConfig, FileFailure, FileReport
 from ..engine.parallel import Alongside
 from ..errors import OutputError
-from ..read.files import printable_path
+from ..read.names import printable_path
 from .confined import ConfinedTree
 from .files import CORPUS_JSONL, finish_jsonl, flush_staged, jsonl_line
 from .staging import BatchReader, Staged, batch_path

@@ -30,7 +30,7 @@ from ..data import (
 )
 from ..engine.workers import Processed
 from ..errors import OutputError
-from ..read.files import printable_path
+from ..read.names import printable_path
 from .confined import replace_inside
 
 MANIFEST = ".cleaner-manifest.json"

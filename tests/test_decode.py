@@ -544,6 +544,26 @@ def test_unconfident_guess_of_no_chinese_text_is_a_skip_naming_it(
     )
 
 
+def test_nearly_ascii_text_keeps_an_unsure_guess_with_its_confidence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A French page in Windows-1252: a guess can change only its few accented letters.
+    page = (
+        "Le gouvernement de la ville a publi\u00e9 son rapport d\u2019activit\u00e9 pour "
+        "l\u2019ann\u00e9e \u00e9coul\u00e9e. Le document \u00e9voque la croissance "
+        "\u00e9conomique et la construction de nouvelles \u00e9coles.\n"
+    )
+
+    def unsure(data: bytes) -> dict[str, object]:
+        return {"encoding": "Windows-1252", "confidence": 0.12}
+
+    monkeypatch.setattr(chardet, "detect", unsure)
+    doc = decode_ok(page.encode("cp1252"))
+    assert doc.text == page
+    assert (doc.decoding.encoding, doc.decoding.decided_by) == ("cp1252", "chardet")
+    assert doc.decoding.confidence == 0.12  # stated in the report
+
+
 def test_random_bytes_are_skipped_not_written_as_mojibake() -> None:
     import random
 

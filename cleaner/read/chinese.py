@@ -31,9 +31,9 @@ MIN_CHINESE_CHARS = 4
 # ...at least this many of them valid per invalid byte sequence (the rule UTF-8
 # with a few bad bytes follows: at most one bad sequence per 20 characters)...
 VALID_PER_ERROR = 20
-# ...and a plausibility score of at least this: real text scores 0.5 to 1 in its own
-# codec (seeds, provincial reports, zh-web pages; lowest 0.54, a Big5 page of box
-# drawing), mojibake and random bytes below 0 (benchmarks/README.md, decoding).
+# ...and a plausibility score of at least this: whole real texts score 0.54 to 1 in
+# their own codec (the lowest a Big5 page of box drawing), and under 0.4 read in the
+# other one (benchmarks/README.md, decoding).
 MIN_CHINESE_SCORE = 0.5
 
 # Blocks that a misread Chinese double-byte text fills with, and real Chinese prose

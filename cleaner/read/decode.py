@@ -10,10 +10,12 @@ The order of the checks is the contract of SPEC section 1:
 5. UTF-8 with a few invalid bytes is decoded with replacement characters;
 6. otherwise chardet guesses from a bounded sample. A confident answer is used (when
    it names a Chinese double-byte encoding a plausibility check chooses between
-   GB18030 and Big5); an unconfident one (under ``MIN_CONFIDENCE``) is used only if
-   the sample reads as Chinese text in GB18030 or Big5 (``read_as_chinese``), which
-   chardet's probers fail to see when a file holds one invalid byte. Else the file
-   is skipped, the guess and its confidence named: no guess is written unstated.
+   GB18030 and Big5); an unconfident one (under ``MIN_CONFIDENCE``) gives way to the
+   sample's reading as Chinese text in GB18030 or Big5 (``read_as_chinese``), which
+   chardet's probers fail to see when a file holds one invalid byte. Failing that, it
+   is used only on nearly-ASCII text (it can change a few characters, and its
+   confidence is stated); else the file is skipped, the guess and its confidence
+   named.
 
 "A few invalid bytes" is one rule everywhere: at most one invalid sequence per 20
 valid non-ASCII characters (``VALID_PER_ERROR``). A decoding past it is a skip.
@@ -74,10 +76,11 @@ RIFF_KINDS = {b"WEBP": "WebP image", b"WAVE": "WAV audio", b"AVI ": "AVI video"}
 # bzip2: "BZh", a block-size digit, then the magic of a first block or of an empty stream.
 BZIP2_BLOCK_MAGIC = (b"1AY&SY", b"\x17rE8P\x90")
 
-# chardet answers under this confidence are guesses: on GB18030 or Big5 text with one
-# invalid byte it answers KOI8-U, CP737 ... at 0.002 to 0.09 (99th percentile), and
-# is right, on text it can name, at 0.2 and above but for a few files of under 20
-# characters (benchmarks/README.md, decoding).
+# chardet answers under this confidence are guesses: 99% of its wrong answers on
+# GB18030 and Big5 texts (KOI8-U, CP737 ... when one byte is invalid) were under 0.1.
+# It names real GB18030 and Big5 text of 400 characters at 0.2 or more; under 0.2 are
+# short texts (half of those of 20 characters), which then read as Chinese
+# (benchmarks/README.md, decoding).
 MIN_CONFIDENCE = 0.2
 BINARY_NUL = "binary file (contains NUL bytes)"
 # The reasons a file is skipped for its encoding alone (not empty, not binary).
@@ -300,7 +303,13 @@ def _is_confident(confidence: float, codec: str) -> bool:
 def _decode_unconfident(
     data: bytes, sample: bytes, guess: tuple[str, float] | None, codec: str | None
 ) -> tuple[str, Decoding] | str:
-    """Decode as GB18030 or Big5 when the sample reads as Chinese text; else say why not."""
+    """Decode as GB18030 or Big5 when the sample reads as Chinese text; else say why not.
+
+    Text that is nearly all ASCII (at most one byte in ``ASCII_BYTES_PER_OTHER`` above
+    it: an English, French or German page in Windows-1252) is decoded with chardet's
+    guess, its low confidence stated: the guess can change no more than those few
+    characters. Chinese, Cyrillic or Greek text is over half bytes above ASCII.
+    """
     reading = read_as_chinese(sample[:CHECK_BYTES])
     if reading is not None:
         confidence = max(0.0, min(1.0, reading.score))
@@ -310,10 +319,28 @@ def _decode_unconfident(
     name, confidence = guess
     if codec is None:
         return f"unknown encoding {name!r} (named by chardet)"
+    if _is_nearly_ascii(data) and not codec.startswith(("utf-16", "utf-32")):
+        return _decode_checked(data, codec, "chardet", confidence)
     return (
         f"encoding not recognised: chardet guessed {name} with confidence {confidence:.2f}, "
         "and it does not read as GB18030 or Big5 text"
     )
+
+
+ASCII_BYTES = bytes(range(0x80))
+# French prose has 3 to 7 accented letters in 100, German and Spanish fewer.
+ASCII_BYTES_PER_OTHER = 8
+
+
+def _is_nearly_ascii(data: bytes) -> bool:
+    r"""Say whether at most one byte in ``ASCII_BYTES_PER_OTHER`` is above ASCII.
+
+    >>> _is_nearly_ascii("Le rapport d'activit\xe9 de la ville".encode("cp1252"))
+    True
+    >>> _is_nearly_ascii("\u533b\u7597\u4fdd\u969c".encode("gb18030"))
+    False
+    """
+    return len(data.translate(None, ASCII_BYTES)) * ASCII_BYTES_PER_OTHER <= len(data)
 
 
 def _decode_checked(

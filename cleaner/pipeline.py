@@ -47,9 +47,10 @@ from .write.files import (
     WORK_DIR,
     clear_stale_temporaries,
 )
-from .write.lock import lock_output
+from .write.lock import LOCK_FILE, lock_output
 from .write.place import finish_jsonl_writing, finish_placing, place_outputs
 from .write.resume import (
+    MANIFEST,
     Entry,
     frequent_key,
     input_stamp,
@@ -64,6 +65,7 @@ from .write.staging import WHOLE_FILE, Location, batch_path, staged_location
 # older one (Python's defaults: 700, 10, 10); see rare_collections.
 RUN_GC_THRESHOLDS = (50_000, 20, 100)
 RESERVED_OUTPUT_NAMES = frozenset({REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML, CORPUS_JSONL})
+OWN_NAMES = RESERVED_OUTPUT_NAMES | {LOCK_FILE, MANIFEST}
 # Runs up to this many files write their outputs in forked children. A child that
 # walks the run's records copies the pages it touches (reference counts are
 # writes): on 200,000 files the children held 760 MB more, 2 GB in all, for a
@@ -132,7 +134,10 @@ def clean_corpus(
         )
     if any(is_html(rel_path) for rel_path in rel_paths) and not extraction_available():
         raise UsageProblem(f"HTML files were selected by {config.glob!r}: {INSTALL_HINT}")
-    clash = sorted(RESERVED_OUTPUT_NAMES.intersection(rel_paths))
+    # An input named as OUT's own files (or under its work directory) would be lost.
+    clash = sorted(
+        rel for rel in rel_paths if rel in OWN_NAMES or rel.partition("/")[0] == WORK_DIR
+    )
     if clash:
         raise UsageProblem(f"input file {clash[0]} has the name of an output file of this tool")
     jobs = jobs or default_jobs()

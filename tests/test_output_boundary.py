@@ -284,3 +284,15 @@ def test_without_flock_the_lock_file_itself_is_the_lock(tmp_path, monkeypatch):
         assert json.loads((out / LOCK_FILE).read_text(encoding="utf-8"))["pid"] == os.getpid()
         assert not taken.flocked
     assert not (out / LOCK_FILE).exists()
+
+
+@pytest.mark.parametrize("name", [LOCK_FILE, ".cleaner-manifest.json", ".cleaner-work/a.txt"])
+def test_an_input_named_as_outs_own_files_is_refused(runner, tmp_path, name):
+    # Placed, it would replace the lock (and be deleted with it), or the manifest, or
+    # land in the work directory, which is removed at the end of the run.
+    source = crawl(tmp_path)
+    (source / name).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(seed_path("002"), source / name)
+    result = runner.invoke(cli, [str(source), str(tmp_path / "out"), "--glob", "**/*"])
+    assert result.exit_code == 2
+    assert f"input file {name} has the name of an output file of this tool" in result.output

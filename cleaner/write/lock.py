@@ -53,13 +53,14 @@ class OutputLock:
     flocked: bool
 
     def release(self) -> None:
-        """Remove the lock file while it is held, then let the lock go."""
+        """Remove the lock file while it is held (if it is still ours), then let the lock go."""
         if self.descriptor is None:
             return
         try:
-            os.unlink(self.path)
+            if _same_file(self.descriptor, self.path):
+                os.unlink(self.path)
         except OSError:
-            pass  # removed by hand, or OUT is gone: the lock goes with the descriptor
+            pass  # OUT is gone: the lock goes with the descriptor
         os.close(self.descriptor)
         self.descriptor = None
 

@@ -613,3 +613,21 @@ def test_bomless_utf16_cut_in_the_middle_of_a_character(codec: str) -> None:
     doc = decode_ok(text.encode(codec)[:-1])
     assert doc.decoding.encoding == codec
     assert doc.text == text[:-1] + "\ufffd"
+
+
+def test_ff_fe_before_chinese_text_is_not_taken_for_a_byte_order_mark() -> None:
+    # A bad 0xFF, then a character whose lead byte is 0xFE: the bytes of a UTF-16 mark.
+    for name in representable("gb18030"):
+        result = decode_bytes(b"\xff\xfe" + SEED_TEXTS[name].encode("gb18030"))
+        assert isinstance(result, str) or not result[1].encoding.startswith("utf-16"), result[1]
+    genuine = decode_ok(b"\xff\xfe" + SEED_TEXTS[name].encode("utf-16-le"))
+    assert (genuine.decoding.encoding, genuine.decoding.decided_by) == ("utf-16-le", "bom")
+
+
+def test_an_invalid_byte_before_digits_at_the_end_loses_no_digit() -> None:
+    # Python's GB18030 decoder replaced "\xff" and the 3 bytes or fewer after it, at the
+    # end of a file, with one U+FFFD, taking them for a cut-off four-byte character.
+    text = SEED_TEXTS[representable("gb18030")[0]].rstrip("\n")
+    doc = decode_ok(text.encode("gb18030") + b"\xff2%")
+    assert doc.text == text + "\ufffd2%"
+    assert doc.decoding.replacements == 1

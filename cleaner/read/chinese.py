@@ -20,6 +20,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .replace import VALID_PER_ERROR, error_handlers
+
 # The check switches between GB18030 and Big5 only when the other reading scores at
 # least this much higher (scores are in [-2, 1]); a close call keeps chardet's answer.
 SWITCH_MARGIN = 0.1
@@ -28,9 +30,8 @@ CHINESE_CODECS = ("gb18030", "big5hkscs")
 
 # A reading is Chinese text when it has at least this many non-ASCII characters...
 MIN_CHINESE_CHARS = 4
-# ...at least this many of them valid per invalid byte sequence (the rule UTF-8
-# with a few bad bytes follows: at most one bad sequence per 20 characters)...
-VALID_PER_ERROR = 20
+# ...at most one invalid byte sequence per VALID_PER_ERROR (20) of them, the rule
+# of every codec (replace.py)...
 # ...and a plausibility score of at least this: whole real texts score 0.54 to 1 in
 # their own codec (the lowest a Big5 page of box drawing), and under 0.4 read in the
 # other one (benchmarks/README.md, decoding).
@@ -109,12 +110,13 @@ def read_as_chinese(sample: bytes) -> ChineseReading | None:
 def read_sample(sample: bytes, codec: str) -> ChineseReading:
     """Read a sample with ``codec``, counting its characters and invalid sequences.
 
-    A sample may end inside a character: that is not counted as an error. Decoding
-    with ``errors="ignore"`` resumes where ``"replace"`` does, so the difference in
+    A sample may end inside a character: that is not counted as an error. The
+    skipping handler resumes where the replacing one does, so the difference in
     U+FFFD counts is what replacement added (GB18030 can encode U+FFFD itself).
     """
     replaced = decode_sample(sample, codec)
-    ignored = str(codecs.getincrementaldecoder(codec)(errors="ignore").decode(sample, final=False))
+    skip = error_handlers(codec)[1]
+    ignored = str(codecs.getincrementaldecoder(codec)(errors=skip).decode(sample, final=False))
     errors = replaced.count("\ufffd") - ignored.count("\ufffd")
     characters = len(ignored) - len(ignored.encode("ascii", errors="ignore"))
     return ChineseReading(codec, plausibility(replaced, codec), characters, errors)
@@ -122,7 +124,7 @@ def read_sample(sample: bytes, codec: str) -> ChineseReading:
 
 def decode_sample(sample: bytes, codec: str) -> str:
     """Decode a sample that may end inside a character, without counting that as an error."""
-    decoder = codecs.getincrementaldecoder(codec)(errors="replace")
+    decoder = codecs.getincrementaldecoder(codec)(errors=error_handlers(codec)[0])
     return str(decoder.decode(sample, final=False))
 
 

@@ -3,7 +3,8 @@
 The order of the checks is the contract of SPEC section 1:
 
 1. an empty file is a failure;
-2. a byte-order mark decides the codec (UTF-32, UTF-8, UTF-16);
+2. a byte-order mark decides the codec (UTF-32, UTF-8, UTF-16), unless what follows
+   a UTF-16/32 mark does not read as text in it (``FF FE`` can begin GB18030 too);
 3. a known binary signature (PNG, PDF, ZIP ...) makes the file binary; NUL bytes
    make it BOM-less UTF-16/32 if they sit where those put them (``wide``), else binary;
 4. strict UTF-8, the fast path: valid UTF-8 never reaches the detector;
@@ -31,8 +32,9 @@ import codecs
 import chardet
 
 from ..data import Decoding, Document, FileFailure, RawFile
-from .chinese import CHINESE_CODECS, VALID_PER_ERROR, check_chinese, read_as_chinese
-from .wide import NUL_SCAN_BYTES, decode_counting, decode_wide
+from .chinese import CHINESE_CODECS, check_chinese, read_as_chinese
+from .replace import VALID_PER_ERROR, decode_counting
+from .wide import NUL_SCAN_BYTES, decode_wide, follows_a_mark
 
 DEFAULT_SAMPLE_BYTES = 16384
 
@@ -144,7 +146,9 @@ def _decode_unchecked(data: bytes, sample_bytes: int) -> tuple[str, Decoding] | 
     for bom, codec in BOMS:
         if data.startswith(bom):
             text, replacements = decode_counting(data[len(bom) :], codec)
-            return text, Decoding(codec, "bom", 1.0, replacements)
+            if codec == "utf-8" or follows_a_mark(text):
+                return text, Decoding(codec, "bom", 1.0, replacements)
+            break  # FF FE by chance (a bad byte, then a GB or Big5 character): read on
 
     kind = _binary_kind(data)
     if kind is not None:

@@ -21,7 +21,7 @@ import re
 import unicodedata
 
 from ..data import Decoding
-from .chinese import VALID_PER_ERROR
+from .replace import VALID_PER_ERROR, decode_counting
 
 NUL_SCAN_BYTES = 8192
 CHECK_CHARS = 1024
@@ -70,6 +70,17 @@ def decode_wide(data: bytes) -> tuple[str, Decoding] | None:
     return text, Decoding(codec, "wide-check", 1.0 - odd / max(1, checked), errors)
 
 
+def follows_a_mark(text: str) -> bool:
+    """Say whether text read after a UTF-16/32 byte-order mark is text in that codec.
+
+    At most one odd character per ``VALID_PER_ERROR`` in its head, and one in any
+    text: the mark itself is evidence. GB18030 or Big5 read as UTF-16 after a chance
+    ``FF FE`` is about one odd character in five.
+    """
+    head = text[:CHECK_CHARS]
+    return _odd_characters(head) <= max(1, len(head) // VALID_PER_ERROR)
+
+
 def _odd_characters(head: str) -> int:
     """Count what text has almost none of: replacements, controls, private use, unassigned.
 
@@ -85,23 +96,3 @@ def _odd_characters(head: str) -> int:
         if not char.isprintable() and unicodedata.category(char) in ODD_CATEGORIES:
             odd += head.count(char) if char not in ALLOWED_CONTROLS else 0
     return odd
-
-
-def decode_counting(data: bytes, codec: str) -> tuple[str, int]:
-    r"""Decode, replacing bad bytes with U+FFFD; return the text and how many were added.
-
-    A U+FFFD that was already encoded in the input is not counted: decoding with
-    ``errors="ignore"`` resumes at exactly the same places as ``"replace"`` but adds
-    nothing, so the difference in U+FFFD counts is what replacement introduced.
-
-    >>> text, added = decode_counting("中\ufffd文".encode() + b"\xff", "utf-8")
-    >>> text.count("\ufffd"), added
-    (2, 1)
-    """
-    try:
-        return data.decode(codec), 0
-    except UnicodeDecodeError:
-        pass
-    replaced = data.decode(codec, errors="replace")
-    ignored = data.decode(codec, errors="ignore")
-    return replaced, replaced.count("\ufffd") - ignored.count("\ufffd")

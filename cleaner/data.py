@@ -79,10 +79,12 @@ class Decoding:
     Attributes:
         encoding: the codec used (``utf-8``, ``gb18030``, ``big5hkscs``, ``utf-16`` ...).
         decided_by: ``bom``, ``utf-8`` (strict fast path), ``utf-8-replaced`` (UTF-8
-            with a few invalid bytes replaced), ``chardet`` or ``chardet+check``
-            (chardet named GB18030 or Big5 and a plausibility check chose the other).
-        confidence: 1.0 for BOM and strict UTF-8, chardet's confidence otherwise (the
-            plausibility score of the chosen reading after ``chardet+check``).
+            with a few invalid bytes replaced), ``wide-check`` (BOM-less UTF-16/32),
+            ``chardet`` or ``chardet+check`` (chardet named GB18030 or Big5 and a
+            plausibility check chose the other), ``cjk-check`` (chardet was unsure and
+            the text reads as GB18030 or Big5), ``declared`` (an HTML page's charset).
+        confidence: 1.0 for BOM and strict UTF-8, chardet's confidence after
+            ``chardet``, the plausibility score of the chosen reading after a check.
         replacements: how many U+FFFD characters decoding introduced.
 
     """
@@ -398,8 +400,13 @@ class CleanReport:
 
     @property
     def files_read(self) -> int:
-        """Files found by the glob, whether they could be cleaned or not."""
-        return len(self.files) + len(self.failures)
+        """Files found by the glob, whether they could be cleaned or not.
+
+        A file cleaned but not written is in ``files`` (status ``failed``) and in
+        ``failures`` both: it is counted once.
+        """
+        unwritten = sum(1 for f in self.files if f.status == "failed")
+        return len(self.files) + len(self.failures) - unwritten
 
     @property
     def files_written(self) -> int:

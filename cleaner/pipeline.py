@@ -26,7 +26,8 @@ from .engine.parallel import default_jobs, rare_collections
 from .engine.workers import RunState
 from .read.plan import plan_input
 from .report.files import RESERVED_NAMES, assemble_report, render_reports, write_reports
-from .write.files import check_paths, work_directory
+from .write.files import check_paths
+from .write.lock import hold_output
 from .write.outputs import finish_writing, start_writing
 from .write.resume import EarlierRun, remember_run
 from .write.spool import SPOOLED_OUT, CleanedDocuments, spool_documents, spool_folder
@@ -65,7 +66,7 @@ def clean_corpus(
     plan = plan_input(input_path, config, out, jobs, RESERVED_NAMES)
     runner = start_engine(engine, ray_address, jobs, progress, config, resume)
     try:
-        with work_directory(out) as work_dir, rare_collections():
+        with hold_output(out) as work_dir, rare_collections():  # one run at a time in OUT
             state = RunState(plan.root, config, {}, work_dir)
             earlier = EarlierRun.load(out, plan, config) if resume else EarlierRun.none()
             # Pass 1: each site's template lines (files unchanged since --resume's last run

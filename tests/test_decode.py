@@ -480,3 +480,154 @@ def test_utf8_text_round_trips(text: str, newline: str) -> None:
     assert not isinstance(result, str)
     assert result[0] == body.lstrip("\ufeff")
     assert result[1].decided_by == "utf-8"
+
+
+# --------------------------------------------------------------------------- issue 16
+
+
+def with_byte_at(text: str, codec: str, at: int, invalid: bytes) -> bytes:
+    """Encode ``text`` with ``invalid`` inserted before character ``at``."""
+    return text[:at].encode(codec) + invalid + text[at:].encode(codec)
+
+
+@pytest.mark.parametrize("invalid", [b"\xff", b"\x80"])
+def test_gb18030_with_one_invalid_byte_stays_gb18030(invalid: bytes) -> None:
+    # The reproduction: chardet answered KOI8-U or CP737 at 0.02-0.05 and that was used.
+    for name in representable("gb18030"):
+        text = SEED_TEXTS[name]
+        for at in (5, len(text) // 2, len(text) - 1):
+            doc = decode_ok(with_byte_at(text, "gb18030", at, invalid))
+            assert (doc.decoding.encoding, doc.decoding.replacements) == ("gb18030", 1)
+            assert doc.text == text[:at] + "\ufffd" + text[at:]
+
+
+@pytest.mark.parametrize("text", BIG5_TEXTS, ids=["news", "typhoon", "housing"])
+def test_big5_with_one_invalid_byte_stays_big5(text: str) -> None:
+    for at in (3, len(text) // 2, len(text) - 2):
+        doc = decode_ok(with_byte_at(text, "big5", at, b"\xff"))
+        assert (doc.decoding.encoding, doc.decoding.replacements) == ("big5hkscs", 1)
+        assert doc.text == text[:at] + "\ufffd" + text[at:]
+
+
+def test_gb18030_with_a_character_cut_off_before_ascii() -> None:
+    # As in a real page: the lead byte of a character, then "&quot;".
+    text = SEED_TEXTS[representable("gb18030")[0]]
+    data = text[:40].encode("gb18030") + b"\xb0&quot;" + text[40:].encode("gb18030")
+    doc = decode_ok(data)
+    assert doc.decoding.encoding == "gb18030"
+    assert doc.text == text[:40] + "\ufffd&quot;" + text[40:]
+
+
+def test_unconfident_chardet_answer_read_as_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    def unsure(data: bytes) -> dict[str, object]:
+        return {"encoding": "KOI8-U", "confidence": 0.04}
+
+    monkeypatch.setattr(chardet, "detect", unsure)
+    doc = decode_ok(BIG5_HOUSING.encode("big5"))
+    assert doc.text == BIG5_HOUSING
+    assert (doc.decoding.encoding, doc.decoding.decided_by) == ("big5hkscs", "cjk-check")
+    assert 0.5 <= doc.decoding.confidence <= 1.0
+
+
+def test_unconfident_guess_of_no_chinese_text_is_a_skip_naming_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def unsure(data: bytes) -> dict[str, object]:
+        return {"encoding": "KOI8-U", "confidence": 0.04}
+
+    monkeypatch.setattr(chardet, "detect", unsure)
+    cyrillic = "\u041e\u0442\u0447\u0451\u0442 \u043c\u044d\u0440\u0438\u0438 \u0437\u0430 \u0433\u043e\u0434"
+    reason = decode_fails(cyrillic.encode("koi8-r"))
+    assert reason == (
+        "encoding not recognised: chardet guessed KOI8-U with confidence 0.04, "
+        "and it does not read as GB18030 or Big5 text"
+    )
+
+
+def test_nearly_ascii_text_keeps_an_unsure_guess_with_its_confidence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A French page in Windows-1252: a guess can change only its few accented letters.
+    page = (
+        "Le gouvernement de la ville a publi\u00e9 son rapport d\u2019activit\u00e9 pour "
+        "l\u2019ann\u00e9e \u00e9coul\u00e9e. Le document \u00e9voque la croissance "
+        "\u00e9conomique et la construction de nouvelles \u00e9coles.\n"
+    )
+
+    def unsure(data: bytes) -> dict[str, object]:
+        return {"encoding": "Windows-1252", "confidence": 0.12}
+
+    monkeypatch.setattr(chardet, "detect", unsure)
+    doc = decode_ok(page.encode("cp1252"))
+    assert doc.text == page
+    assert (doc.decoding.encoding, doc.decoding.decided_by) == ("cp1252", "chardet")
+    assert doc.decoding.confidence == 0.12  # stated in the report
+
+
+def test_random_bytes_are_skipped_not_written_as_mojibake() -> None:
+    import random
+
+    rng = random.Random(16)
+    for size in (200, 2000, 20000):
+        data = bytes(rng.randrange(0x80, 0x100) for _ in range(size))
+        result = decode_bytes(data)
+        assert isinstance(result, str), result[1]
+
+
+def test_too_many_invalid_bytes_for_the_chosen_codec_is_a_skip(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_chardet(monkeypatch, "GB18030")  # confident, and wrong: half the bytes are bad
+    text = SEED_TEXTS[representable("gb18030")[0]][:200]
+    data = b"\xff".join(text[i : i + 4].encode("gb18030") for i in range(0, len(text), 4))
+    assert decode_fails(data).startswith("too many invalid bytes for gb18030 (")
+
+
+def test_short_chinese_with_an_invalid_byte_is_right_or_skipped_never_wrong() -> None:
+    wrong = []
+    for text in (*BIG5_TEXTS, *(SEED_TEXTS[n] for n in representable("gb18030"))):
+        codec = "big5" if text in BIG5_TEXTS else "gb18030"
+        for start in range(0, len(text) - 40, 37):
+            for size in (8, 12, 20, 40):  # 4 characters and fewer: anyone's guess
+                piece = text[start : start + size]
+                if sum(not ch.isascii() for ch in piece) < size // 2:
+                    continue  # not Chinese text: any reading of one stray byte will do
+                result = decode_bytes(with_byte_at(piece, codec, size // 2, b"\xff"))
+                if not isinstance(result, str) and not result[1].encoding.startswith(codec[:2]):
+                    wrong.append((piece, result[1]))
+    assert wrong == []
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_bomless_utf16_with_a_lone_surrogate_stays_utf16(codec: str) -> None:
+    text = SEED_TEXTS[SEED_PATHS[2].name]
+    lone = "\ud800".encode(codec, "surrogatepass")
+    doc = decode_ok(with_byte_at(text, codec, len(text) // 2, lone))
+    assert (doc.decoding.encoding, doc.decoding.replacements) == (codec, 1)
+    assert doc.decoding.decided_by == "wide-check"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_bomless_utf16_cut_in_the_middle_of_a_character(codec: str) -> None:
+    text = SEED_TEXTS[SEED_PATHS[2].name]
+    doc = decode_ok(text.encode(codec)[:-1])
+    assert doc.decoding.encoding == codec
+    assert doc.text == text[:-1] + "\ufffd"
+
+
+def test_ff_fe_before_chinese_text_is_not_taken_for_a_byte_order_mark() -> None:
+    # A bad 0xFF, then a character whose lead byte is 0xFE: the bytes of a UTF-16 mark.
+    for name in representable("gb18030"):
+        result = decode_bytes(b"\xff\xfe" + SEED_TEXTS[name].encode("gb18030"))
+        assert isinstance(result, str) or not result[1].encoding.startswith("utf-16"), result[1]
+    genuine = decode_ok(b"\xff\xfe" + SEED_TEXTS[name].encode("utf-16-le"))
+    assert (genuine.decoding.encoding, genuine.decoding.decided_by) == ("utf-16-le", "bom")
+
+
+def test_an_invalid_byte_before_digits_at_the_end_loses_no_digit() -> None:
+    # Python's GB18030 decoder replaced "\xff" and the 3 bytes or fewer after it, at the
+    # end of a file, with one U+FFFD, taking them for a cut-off four-byte character.
+    text = SEED_TEXTS[representable("gb18030")[0]].rstrip("\n")
+    doc = decode_ok(text.encode("gb18030") + b"\xff2%")
+    assert doc.text == text + "\ufffd2%"
+    assert doc.decoding.replacements == 1

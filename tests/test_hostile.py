@@ -238,12 +238,14 @@ def test_ten_thousand_tiny_files(tmp_path):
 
 
 def test_output_tree_deeper_than_the_recursion_limit(tmp_path):
-    from cleaner.write.files import make_folders
+    from cleaner.write.confined import ConfinedTree
 
     deep = tmp_path / "out"
     for _ in range(1200):
         deep = deep / "d"
-    make_folders(deep)
+    (tmp_path / "out").mkdir()
+    with ConfinedTree(tmp_path / "out") as tree:
+        tree.folder("/".join(["d"] * 1200))
     assert deep.is_dir()
     # pytest's own clean-up of old temp folders recurses: leave no such tree behind.
     _remove_deep(tmp_path / "out")

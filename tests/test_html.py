@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import chardet
 import pytest
 
 from cleaner import CleanerError, clean_text
@@ -152,16 +153,31 @@ def test_gb18030_page_is_decoded_then_extracted(trafilatura: object) -> None:
     assert FIRST_PARAGRAPH in cleaned.text
 
 
-def test_declared_charset_beats_a_weak_chardet_guess() -> None:
+def test_gb2312_page_with_cut_off_characters_stays_gb18030() -> None:
+    # A real 2005 page: 12 characters cut off before "&quot;" made chardet answer
+    # KOI8-U at 0.04 (issue 16); read as Chinese, it is GB18030 with 12 replacements.
     raw = shared_file(ZH_WEB / "original" / f"{KOI8_PAGE}.html").read_bytes()
-    guessed = decode_bytes(raw)
-    assert not isinstance(guessed, str)
-    assert guessed[1].decided_by == "chardet" and guessed[1].confidence < 0.5
+    for decoded in (decode_bytes(raw), decode_html(raw)):
+        assert not isinstance(decoded, str)
+        text, decoding = decoded
+        assert (decoding.encoding, decoding.decided_by) == ("gb18030", "cjk-check")
+        assert decoding.replacements == text.count("\ufffd") == 12
+        assert "\u827a\u672f\u53f2\u7814\u7a76" in text  # 艺术史研究
+
+
+def test_declared_charset_beats_an_unrecognised_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = "\u041e\u0442\u0447\u0451\u0442 \u043c\u044d\u0440\u0438\u0438 \u0437\u0430 \u0433\u043e\u0434"
+    raw = f'<meta charset="windows-1251"><p>{body}</p>'.encode("cp1251")
+
+    def unsure(data: bytes) -> dict[str, object]:
+        return {"encoding": "KOI8-U", "confidence": 0.04}
+
+    monkeypatch.setattr(chardet, "detect", unsure)
+    assert "chardet guessed KOI8-U with confidence 0.04" in str(decode_bytes(raw))
     decoded = decode_html(raw)
     assert not isinstance(decoded, str)
-    text, decoding = decoded
-    assert (decoding.encoding, decoding.decided_by) == ("gb18030", "declared")
-    assert "\u827a\u672f\u53f2\u7814\u7a76" in text  # 艺术史研究
+    assert (decoded[1].encoding, decoded[1].decided_by) == ("cp1251", "declared")
+    assert body in decoded[0]
 
 
 def test_declared_charset_does_not_override_strict_utf8() -> None:

@@ -13,6 +13,8 @@ import pytest
 from conftest import SEEDS
 
 WORK_DIR = ".cleaner-work"
+# A killed run leaves its lock file (the kernel has let the lock go); the next run removes it.
+LOCK_FILE = ".cleaner-lock"
 
 
 def make_corpus(root: Path, copies: int) -> Path:
@@ -34,7 +36,7 @@ def outputs(out: Path) -> dict[str, bytes]:
     return {
         p.relative_to(out).as_posix(): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and WORK_DIR not in p.parts
+        if p.is_file() and WORK_DIR not in p.parts and p.name != LOCK_FILE
     }
 
 
@@ -85,4 +87,5 @@ def test_sigkill_leaves_only_complete_files_and_a_rerun_finishes(tmp_path):
         assert run_clean(source, out).wait(timeout=300) == 0
         assert outputs(out) == reference
         assert not (out / WORK_DIR).exists()
+        assert not (out / LOCK_FILE).exists()
         assert not [p for p in out.rglob(".*.tmp")], "temporary files left"

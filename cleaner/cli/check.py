@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from .. import __version__
+from ..read.names import printable_lines, printable_path
 from ..report.annotations import render_github, render_sarif
 from ..report.check import CheckResult, Limits, check_corpus, render_check_markdown
 from ..write.files import write_atomic
@@ -82,7 +83,7 @@ def _prefix(path: Path) -> str:
     """Return a path as annotations name it: relative to the working directory if inside it."""
     relative = os.path.relpath(path.resolve(), Path.cwd())
     chosen = path if relative.startswith("..") else Path(relative)
-    return chosen.as_posix() if chosen != Path(".") else ""
+    return printable_path(chosen.as_posix()) if chosen != Path(".") else ""
 
 
 def _write_outputs(
@@ -101,7 +102,8 @@ def _write_outputs(
         if outputs["html"] is not None and result.html is not None:
             write_atomic(outputs["html"], result.html)
     except OSError as error:
-        raise click.ClickException(f"cannot write a report of the check: {error}") from error
+        message = printable_lines(f"cannot write a report of the check: {error}")
+        raise click.ClickException(message) from error
     if not outputs["quiet"]:
         click.echo(markdown, nl=False)
     if outputs["annotations"] == "github":
@@ -113,7 +115,7 @@ def _write_outputs(
                 err=True,
             )
     if result.stale:
-        click.echo(f"clean check: {len(result.stale)} stale file(s) in {against}", err=True)
+        click.echo(f"clean check: {len(result.stale)} stale file(s) in {result.against}", err=True)
 
 
 def build_check_command() -> click.Command:

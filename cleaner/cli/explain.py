@@ -28,6 +28,7 @@ from ..errors import CleanerError
 from ..read.decode import decode_file
 from ..read.files import read_file
 from ..read.html import decode_html, extract_main_text
+from ..read.names import printable_path
 from ..read.readers import reader_of
 
 EXIT_EXPLAINED, EXIT_UNREADABLE = 0, 1
@@ -160,7 +161,7 @@ def _read_text(path: Path, config: CleanConfig) -> tuple[str, str]:
     data = read_file(os.fspath(path.parent), path.name)
     if isinstance(data, FileFailure):
         reason = data.reason.removeprefix("cannot read: ")
-        raise click.ClickException(f"cannot read {path}: {reason}")
+        raise click.ClickException(f"cannot read {printable_path(str(path))}: {reason}")
     if reader_of(path.name) == "html":
         decoded = decode_html(data, config.sample_bytes)
         if isinstance(decoded, str):
@@ -177,7 +178,7 @@ def _read_text(path: Path, config: CleanConfig) -> tuple[str, str]:
 
 
 def _fail(path: Path, reason: str) -> NoReturn:
-    click.echo(f"clean explain: {path}: {reason}", err=True)
+    click.echo(f"clean explain: {printable_path(str(path))}: {reason}", err=True)
     sys.exit(EXIT_UNREADABLE)
 
 
@@ -215,7 +216,7 @@ def build_explain_command() -> click.Command:
         if color is None and os.environ.get("NO_COLOR"):
             color = False
         explanation = explain_text(text, config)
-        lines = render_explanation(explanation, str(path), color is not False)
+        lines = render_explanation(explanation, printable_path(str(path)), color is not False)
         if kind:
             lines[-1] += f" ({kind})"
         click.echo("\n".join(lines), color=color)

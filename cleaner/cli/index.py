@@ -8,6 +8,7 @@ import sys
 import click
 
 from ..dedup.index.store import open_index
+from ..read.names import printable_path
 from .errors import click_errors
 
 
@@ -47,5 +48,5 @@ def remove(location: str, doc_ids: tuple[str, ...]) -> None:
                 missing.append(doc_id)
     click.echo(f"removed {len(doc_ids) - len(missing)} document(s) from {location}")
     for doc_id in missing:
-        click.echo(f"clean: not in the index: {doc_id}", err=True)
+        click.echo(f"clean: not in the index: {printable_path(doc_id)}", err=True)
     sys.exit(1 if missing else 0)

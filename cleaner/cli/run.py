@@ -17,6 +17,7 @@ from .. import __version__
 from ..engine.local import ENGINES
 from ..engine.parallel import keep_freed_memory
 from ..pipeline import clean_corpus
+from ..read.names import printable_lines, printable_path
 from ..report.render import render_summary
 from .errors import click_errors
 from .options import config_options, run_options, settled_config
@@ -179,7 +180,8 @@ def run(
             bar.close()
     elapsed = time.perf_counter() - started
     if not quiet:
-        click.echo(render_summary(report, elapsed, output_dir.rstrip("/")), err=True)
+        shown = printable_path(output_dir.rstrip("/"))
+        click.echo(render_summary(report, elapsed, shown), err=True)
     else:
         for failure in report.failures:
             click.echo(f"clean: skipped {failure.rel_path}: {failure.reason}", err=True)
@@ -194,8 +196,10 @@ def main() -> None:
         raise
     except Exception as error:  # noqa: BLE001 - the last line of defence
         click.echo(
-            f"clean: internal error: {type(error).__name__}: {error} "
-            "(this is a bug; please report it with the command you ran)",
+            printable_lines(
+                f"clean: internal error: {type(error).__name__}: {error} "
+                "(this is a bug; please report it with the command you ran)"
+            ),
             err=True,
         )
         sys.exit(EXIT_INTERNAL)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .names import printable_path
+
 StaleState = Literal["missing", "extra", "differs"]
 
 
@@ -14,8 +16,8 @@ StaleState = Literal["missing", "extra", "differs"]
 class StaleFile:
     """A file of ``OUT`` that is not what the run would write now.
 
-    ``path`` is POSIX and relative to ``OUT``; ``line`` is the first line that
-    differs (``differs`` only).
+    ``path`` is POSIX, relative to ``OUT`` and shown as ``printable_path`` shows
+    names; ``line`` is the first line that differs (``differs`` only).
     """
 
     path: str
@@ -61,14 +63,15 @@ def compare_trees(expected: Path, actual: Path) -> tuple[StaleFile, ...]:
     want, have = _tree(expected), _tree(actual)
     stale = []
     for path in sorted(want.keys() | have.keys()):
+        shown = printable_path(path)  # names found in OUT: as a run shows them
         if path not in have:
-            stale.append(StaleFile(path, "missing"))
+            stale.append(StaleFile(shown, "missing"))
         elif path not in want:
-            stale.append(StaleFile(path, "extra"))
+            stale.append(StaleFile(shown, "extra"))
         else:
             old, new = want[path].read_bytes(), have[path].read_bytes()
             if old != new:
-                stale.append(StaleFile(path, "differs", first_difference(old, new)))
+                stale.append(StaleFile(shown, "differs", first_difference(old, new)))
     return tuple(stale)
 
 

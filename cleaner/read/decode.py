@@ -3,13 +3,23 @@
 The order of the checks is the contract of SPEC section 1:
 
 1. an empty file is a failure;
-2. a byte-order mark decides the codec (UTF-32, UTF-8, UTF-16);
-3. a known binary signature (PNG, PDF, ZIP ...) or NUL bytes that are not BOM-less
-   UTF-16/32 make the file binary;
+2. a byte-order mark decides the codec (UTF-32, UTF-8, UTF-16), unless what follows
+   a UTF-16/32 mark does not read as text in it (``FF FE`` can begin GB18030 too);
+3. a known binary signature (PNG, PDF, ZIP ...) makes the file binary; NUL bytes
+   make it BOM-less UTF-16/32 if they sit where those put them (``wide``), else binary;
 4. strict UTF-8, the fast path: valid UTF-8 never reaches the detector;
 5. UTF-8 with a few invalid bytes is decoded with replacement characters;
-6. otherwise chardet guesses from a bounded sample, and when it names a Chinese
-   double-byte encoding a plausibility check chooses between GB18030 and Big5.
+6. otherwise chardet guesses from a bounded sample. A confident answer is used (when
+   it names a Chinese double-byte encoding a plausibility check chooses between
+   GB18030 and Big5); an unconfident one (under ``MIN_CONFIDENCE``) gives way to the
+   sample's reading as Chinese text in GB18030 or Big5 (``read_as_chinese``), which
+   chardet's probers fail to see when a file holds one invalid byte. Failing that, it
+   is used only on nearly-ASCII text (it can change a few characters, and its
+   confidence is stated); else the file is skipped, the guess and its confidence
+   named.
+
+"A few invalid bytes" is one rule everywhere: at most one invalid sequence per 20
+valid non-ASCII characters (``VALID_PER_ERROR``). A decoding past it is a skip.
 
 Everything here is pure: bytes in, ``Document`` or ``FileFailure`` out, and no byte
 string makes it raise.
@@ -18,12 +28,13 @@ string makes it raise.
 from __future__ import annotations
 
 import codecs
-import re
 
 import chardet
 
 from ..data import Decoding, Document, FileFailure, RawFile
-from .chinese import CHINESE_CODECS, check_chinese
+from .chinese import CHINESE_CODECS, check_chinese, read_as_chinese
+from .replace import VALID_PER_ERROR, decode_counting
+from .wide import NUL_SCAN_BYTES, decode_wide, follows_a_mark
 
 DEFAULT_SAMPLE_BYTES = 16384
 
@@ -67,12 +78,21 @@ RIFF_KINDS = {b"WEBP": "WebP image", b"WAVE": "WAV audio", b"AVI ": "AVI video"}
 # bzip2: "BZh", a block-size digit, then the magic of a first block or of an empty stream.
 BZIP2_BLOCK_MAGIC = (b"1AY&SY", b"\x17rE8P\x90")
 
-NUL_SCAN_BYTES = 8192
-# C0 controls that text files do not use (tab, line ends, form feed and ESC are allowed).
-CONTROL_RE = re.compile("[\x01-\x08\x0e-\x1a\x1c-\x1f]")
-# A file is "mostly UTF-8" when it has at least this many valid multi-byte sequences
-# per invalid one (at most one bad sequence per 20 non-ASCII characters).
-UTF8_VALID_PER_ERROR = 20
+# chardet answers under this confidence are guesses: 99% of its wrong answers on
+# GB18030 and Big5 texts (KOI8-U, CP737 ... when one byte is invalid) were under 0.1.
+# It names real GB18030 and Big5 text of 400 characters at 0.2 or more; under 0.2 are
+# short texts (half of those of 20 characters), which then read as Chinese
+# (benchmarks/README.md, decoding).
+MIN_CONFIDENCE = 0.2
+BINARY_NUL = "binary file (contains NUL bytes)"
+# The reasons a file is skipped for its encoding alone (not empty, not binary).
+ENCODING_FAILURES = (
+    "binary or unknown encoding",
+    "unknown encoding",
+    "encoding not recognised",
+    "too many invalid bytes",
+    "cannot decode as",
+)
 GB_FAMILY = frozenset({"gb2312", "gbk", "gb18030", "cp936", "euc-cn", "x-euc-cn", "ms936"})
 BIG5_FAMILY = frozenset({"big5", "big5-hkscs", "big5hkscs", "cp950", "x-big5", "ms950"})
 
@@ -84,6 +104,15 @@ def decode_file(raw: RawFile, sample_bytes: int = DEFAULT_SAMPLE_BYTES) -> Docum
         return FileFailure(rel_path=raw.rel_path, reason=result)
     text, decoding = result
     return Document(raw.rel_path, text, raw.rel_path, decoding, size=len(raw.data))
+
+
+def is_encoding_failure(reason: str) -> bool:
+    """Say whether a skip reason is about the encoding (a hint such as a declared charset may help).
+
+    >>> is_encoding_failure("binary or unknown encoding"), is_encoding_failure("empty file")
+    (True, False)
+    """
+    return reason.startswith(ENCODING_FAILURES)
 
 
 def decode_bytes(
@@ -116,15 +145,17 @@ def _decode_unchecked(data: bytes, sample_bytes: int) -> tuple[str, Decoding] | 
     """Run the checks of the module docstring in order, without post-processing."""
     for bom, codec in BOMS:
         if data.startswith(bom):
-            text, replacements = _decode_counting(data[len(bom) :], codec)
-            return text, Decoding(codec, "bom", 1.0, replacements)
+            text, replacements = decode_counting(data[len(bom) :], codec)
+            if codec == "utf-8" or follows_a_mark(text):
+                return text, Decoding(codec, "bom", 1.0, replacements)
+            break  # FF FE by chance (a bad byte, then a GB or Big5 character): read on
 
     kind = _binary_kind(data)
     if kind is not None:
         return f"binary file ({kind})"
 
     if data.find(b"\x00", 0, NUL_SCAN_BYTES) != -1:
-        return _decode_wide(data, sample_bytes)
+        return decode_wide(data) or BINARY_NUL
 
     try:
         # The fast path: one C-speed pass, no detector, for the common case.
@@ -166,30 +197,10 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
-def _decode_counting(data: bytes, codec: str) -> tuple[str, int]:
-    r"""Decode, replacing bad bytes with U+FFFD; return the text and how many were added.
-
-    A U+FFFD that was already encoded in the input is not counted: decoding with
-    ``errors="ignore"`` resumes at exactly the same places as ``"replace"`` but adds
-    nothing, so the difference in U+FFFD counts is what replacement introduced.
-
-    >>> text, added = _decode_counting("中\ufffd文".encode() + b"\xff", "utf-8")
-    >>> text.count("\ufffd"), added
-    (2, 1)
-    """
-    try:
-        return data.decode(codec), 0
-    except UnicodeDecodeError:
-        pass
-    replaced = data.decode(codec, errors="replace")
-    ignored = data.decode(codec, errors="ignore")
-    return replaced, replaced.count("\ufffd") - ignored.count("\ufffd")
-
-
 def _decode_mostly_utf8(data: bytes) -> tuple[str, Decoding] | None:
     r"""Decode UTF-8 with a few broken sequences, or return None if it is not UTF-8.
 
-    The rule: there must be at least ``UTF8_VALID_PER_ERROR`` (20) valid multi-byte
+    The rule: there must be at least ``VALID_PER_ERROR`` (20) valid multi-byte
     sequences per invalid one. A truncated tail or a stray byte in UTF-8 Chinese text
     passes; GB18030 or Big5 text does not, because read as UTF-8 nearly every one of
     its characters is an error and only a few byte pairs happen to be valid UTF-8.
@@ -204,62 +215,9 @@ def _decode_mostly_utf8(data: bytes) -> tuple[str, Decoding] | None:
     ignored = data.decode("utf-8", errors="ignore")
     errors = replaced.count("\ufffd") - ignored.count("\ufffd")
     valid_multibyte = len(ignored) - len(ignored.encode("ascii", errors="ignore"))
-    if errors <= 0 or valid_multibyte < UTF8_VALID_PER_ERROR * errors:
+    if errors <= 0 or valid_multibyte < VALID_PER_ERROR * errors:
         return None
     return replaced, Decoding("utf-8", "utf-8-replaced", 1.0, errors)
-
-
-def _decode_wide(data: bytes, sample_bytes: int) -> tuple[str, Decoding] | str:
-    """Decode BOM-less UTF-16/32 if chardet names it and it decodes cleanly; else binary.
-
-    NUL bytes in text are the mark of UTF-16/32; in anything else they mean binary.
-    """
-    guess = _detect(data[:sample_bytes])
-    binary = "binary file (contains NUL bytes)"
-    if guess is None:
-        return binary
-    name, confidence = guess
-    codec = _codec_name(name)
-    if codec is None or not codec.startswith(("utf-16", "utf-32")):
-        return binary
-    if codec in ("utf-16", "utf-32"):
-        unit = 2 if codec == "utf-16" else 4
-        codec += "-le" if _nul_parity_is_little_endian(data, unit) else "-be"
-    try:
-        text = data.decode(codec)
-    except UnicodeDecodeError:
-        return binary
-    if not _looks_like_text(text):
-        return binary
-    return text, Decoding(codec, "chardet", confidence)
-
-
-def _nul_parity_is_little_endian(data: bytes, unit: int) -> bool:
-    r"""Tell byte order from where NULs sit: ASCII in UTF-16 LE is ``b"a\x00"``.
-
-    >>> _nul_parity_is_little_endian("ab".encode("utf-16-le"), 2)
-    True
-    """
-    head = data[:NUL_SCAN_BYTES]
-    high_end = sum(1 for i in range(unit - 1, len(head), unit) if head[i] == 0)
-    low_end = sum(1 for i in range(0, len(head), unit) if head[i] == 0)
-    return high_end >= low_end
-
-
-def _looks_like_text(text: str) -> bool:
-    r"""Say whether decoded text has no NULs and at most 1% other control characters.
-
-    Any even-length byte string decodes as UTF-16, so a clean decode alone does not
-    prove a file is text.
-
-    >>> _looks_like_text("正文\n")
-    True
-    >>> _looks_like_text("\x01\x02\x03")
-    False
-    """
-    if "\x00" in text:
-        return False
-    return len(CONTROL_RE.findall(text)) * 100 <= len(text)
 
 
 def _detect(sample: bytes) -> tuple[str, float] | None:
@@ -322,24 +280,87 @@ CHECK_BYTES = 8192
 
 
 def _decode_detected(data: bytes, sample_bytes: int) -> tuple[str, Decoding] | str:
-    """Decode with chardet's guess, checking GB18030 against Big5 when it names either."""
+    """Decode with chardet's answer if it is confident, else as Chinese if it reads as such."""
     sample = _detection_sample(data, sample_bytes)
     guess = _detect(sample)
-    if guess is None:
-        return "binary or unknown encoding"
-    name, confidence = guess
-    codec = _codec_name(name)
-    if codec is None:
-        return f"unknown encoding {name!r} (named by chardet)"
-    decided_by = "chardet"
+    codec = _codec_name(guess[0]) if guess is not None else None
+    if guess is None or codec is None or not _is_confident(guess[1], codec):
+        return _decode_unconfident(data, sample, guess, codec)
+    confidence, decided_by = guess[1], "chardet"
     if codec in CHINESE_CODECS:
         # The first few KiB decide as well as the whole sample, at a fraction of the cost.
         chosen, score = check_chinese(sample[:CHECK_BYTES], codec)
         if chosen != codec:
             codec, decided_by, confidence = chosen, "chardet+check", max(0.0, min(1.0, score))
+    return _decode_checked(data, codec, decided_by, confidence)
+
+
+def _is_confident(confidence: float, codec: str) -> bool:
+    """Say whether a chardet answer can be used as it is.
+
+    UTF-16/32 without NUL bytes is one line of text without a single ASCII
+    character; chardet names it for a few bytes of anything (at confidence 1.0).
+    """
+    return confidence >= MIN_CONFIDENCE and not codec.startswith(("utf-16", "utf-32"))
+
+
+def _decode_unconfident(
+    data: bytes, sample: bytes, guess: tuple[str, float] | None, codec: str | None
+) -> tuple[str, Decoding] | str:
+    """Decode as GB18030 or Big5 when the sample reads as Chinese text; else say why not.
+
+    Text that is nearly all ASCII (at most one byte in ``ASCII_BYTES_PER_OTHER`` above
+    it: an English, French or German page in Windows-1252) is decoded with chardet's
+    guess, its low confidence stated: the guess can change no more than those few
+    characters. Chinese, Cyrillic or Greek text is over half bytes above ASCII.
+    """
+    reading = read_as_chinese(sample[:CHECK_BYTES])
+    if reading is not None:
+        confidence = max(0.0, min(1.0, reading.score))
+        return _decode_checked(data, reading.codec, "cjk-check", confidence)
+    if guess is None:
+        return "binary or unknown encoding"
+    name, confidence = guess
+    if codec is None:
+        return f"unknown encoding {name!r} (named by chardet)"
+    if _is_nearly_ascii(data) and not codec.startswith(("utf-16", "utf-32")):
+        return _decode_checked(data, codec, "chardet", confidence)
+    return (
+        f"encoding not recognised: chardet guessed {name} with confidence {confidence:.2f}, "
+        "and it does not read as GB18030 or Big5 text"
+    )
+
+
+ASCII_BYTES = bytes(range(0x80))
+# French prose has 3 to 7 accented letters in 100, German and Spanish fewer.
+ASCII_BYTES_PER_OTHER = 8
+
+
+def _is_nearly_ascii(data: bytes) -> bool:
+    r"""Say whether at most one byte in ``ASCII_BYTES_PER_OTHER`` is above ASCII.
+
+    >>> _is_nearly_ascii("Le rapport d'activit\xe9 de la ville".encode("cp1252"))
+    True
+    >>> _is_nearly_ascii("\u533b\u7597\u4fdd\u969c".encode("gb18030"))
+    False
+    """
+    return len(data.translate(None, ASCII_BYTES)) * ASCII_BYTES_PER_OTHER <= len(data)
+
+
+def _decode_checked(
+    data: bytes, codec: str, decided_by: str, confidence: float
+) -> tuple[str, Decoding] | str:
+    """Decode the whole file with ``codec``; more than a few invalid bytes make it a skip."""
     try:
-        text, replacements = _decode_counting(data, codec)
+        text, replacements = decode_counting(data, codec)
     except (LookupError, ValueError):
         # e.g. a bytes-to-bytes codec name, which str decoding refuses.
         return f"cannot decode as {codec}"
+    if replacements:
+        valid = len(text) - len(text.encode("ascii", errors="ignore")) - replacements
+        if replacements * VALID_PER_ERROR > valid:
+            return (
+                f"too many invalid bytes for {codec} "
+                f"({replacements} in {valid + replacements} non-ASCII characters)"
+            )
     return text, Decoding(codec, decided_by, confidence, replacements)

@@ -24,6 +24,7 @@ from wcmatch import glob as wcmatch_glob
 
 from ..data import FileFailure, RawFile
 from ..errors import UsageProblem
+from .names import printable_path as printable_path  # where the walk and workers import it
 
 DEFAULT_PATTERN = "**/*.txt"
 STDIN_PATH = "-"
@@ -39,18 +40,6 @@ def input_root(path: Path) -> Path:
     True
     """
     return path.parent if path.is_file() else path
-
-
-def printable_path(rel_path: str) -> str:
-    r"""Return a path fit for reports and messages: undecodable name bytes as ``\xNN``.
-
-    File names that are not valid UTF-8 reach Python as lone surrogates; they are
-    kept as they are for reading and writing, and shown escaped.
-
-    >>> printable_path("bad" + b"\xff".decode("utf-8", "surrogateescape") + ".txt")
-    'bad\\xff.txt'
-    """
-    return rel_path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def scan_files(

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..data import Decoding
 from ..errors import CleanerError
-from .decode import DEFAULT_SAMPLE_BYTES, decode_bytes
+from .decode import DEFAULT_SAMPLE_BYTES, decode_bytes, is_encoding_failure
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -179,30 +179,33 @@ def decode_html(
     r"""Decode a page like any input file, letting its declared charset beat a weak guess.
 
     ``decode_bytes`` decides first (BOM, strict UTF-8, chardet). Only when chardet
-    had to guess with a confidence under 0.5 and the page declares a charset that
-    reads its bytes almost without errors is the declared charset used
-    (``decided_by="declared"``): a 2005 GB2312 page in zh-web-content-extraction
-    is otherwise read as KOI8-U, chardet's 0.04-confidence answer.
+    had to guess with a confidence under 0.5, or the bytes could not be decoded at
+    all, and the page declares a charset that reads its bytes almost without errors
+    is the declared charset used (``decided_by="declared"``).
 
     >>> decode_html('<meta charset="gbk"><p>中文</p>'.encode("gb18030"))[0][-9:]
     '<p>中文</p>'
     """
     decoded = decode_bytes(data, sample_bytes)
     if isinstance(decoded, str):
+        return (_declared(data, None) or decoded) if is_encoding_failure(decoded) else decoded
+    if not decoded[1].decided_by.startswith("chardet") or decoded[1].confidence >= WEAK_DETECTION:
         return decoded
-    text, decoding = decoded
-    if not decoding.decided_by.startswith("chardet") or decoding.confidence >= WEAK_DETECTION:
-        return decoded
+    return _declared(data, decoded[1].encoding) or decoded
+
+
+def _declared(data: bytes, guessed: str | None) -> tuple[str, Decoding] | None:
+    """Decode with the charset the page declares, if it reads the bytes almost without errors."""
     codec = declared_charset(data)
-    if codec is None or codec == decoding.encoding:
-        return decoded
+    if codec is None or codec == guessed:
+        return None
     try:
         declared = data.decode(codec, errors="replace")
     except (LookupError, ValueError):
-        return decoded
+        return None
     errors = declared.count("\ufffd")
     if errors * 1000 > len(declared) * DECLARED_MAX_ERRORS_PER_MILLE:
-        return decoded
+        return None
     declared = declared.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     confidence = 1.0 - errors / max(1, len(declared))
     return declared, Decoding(codec, "declared", round(confidence, 4), errors)

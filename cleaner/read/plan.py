@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..data import CleanConfig, FileFailure, ReadTask
 from ..errors import UsageProblem
+from ..write.files import WORK_DIR
 from .files import printable_path, scan_files
 from .html import INSTALL_HINT, extraction_available
 from .readers import input_glob, plan_tasks, reader_of
@@ -65,7 +66,8 @@ def plan_input(
     # WET files need no extraction; a WARC's HTML responses say so one by one.
     if "html" in readers and not extraction_available():
         raise UsageProblem(f"HTML pages were selected by {glob!r}: {INSTALL_HINT}")
-    clash = sorted(reserved.intersection(rel_paths))
+    # An input named as OUT's own files (or under its work directory) would be lost.
+    clash = sorted(p for p in rel_paths if p in reserved or p.partition("/")[0] == WORK_DIR)
     if clash:
         raise UsageProblem(f"input file {clash[0]} has the name of an output file of this tool")
     root = input_path if input_path.is_dir() else input_path.parent

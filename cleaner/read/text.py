@@ -106,7 +106,7 @@ class HtmlPages:
 def _document(
     rel_path: str, name: str, text: str, decoding: Decoding, declared: Metadata | None, size: int
 ) -> Document:
+    # The id is the name as reports show it (bytes that are not UTF-8 as \xNN); the
+    # output name keeps the real bytes.
     source = printable_path(rel_path)
-    return Document(
-        rel_path, text, source, decoding, folder_of(rel_path), name, declared, None, size
-    )
+    return Document(source, text, source, decoding, folder_of(rel_path), name, declared, None, size)

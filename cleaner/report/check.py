@@ -18,6 +18,7 @@ from ..engine.local import Progress
 from ..pipeline import clean_corpus
 from ..read.compare import StaleFile, compare_trees
 from ..read.files import read_text_file
+from ..read.names import printable_path
 from ..read.texts import directory_texts, source_texts
 from ..write.files import check_paths
 from .html.page import REPORT_HTML
@@ -165,7 +166,7 @@ def check_corpus(
         report = clean_corpus(input_path, run_dir, config, progress, jobs)
         stale = compare_trees(run_dir, Path(against)) if against is not None else ()
         page = _html(input_path, run_dir, report, progress, jobs) if html else None
-    label = None if against is None else str(against)
+    label = None if against is None else printable_path(str(against))
     return CheckResult(report, apply_limits(report, limits), label, stale, page)
 
 

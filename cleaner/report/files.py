@@ -9,9 +9,13 @@ from typing import TYPE_CHECKING, Any
 
 from ..data import CleanConfig, CleanReport, FileFailure
 from ..errors import OutputError
+from ..read.manifest import MANIFEST
+from ..read.names import printable_path
 from ..read.staged import Location
 from ..read.texts import chain_texts, directory_texts, location_texts, source_texts
-from ..write.files import CORPUS_JSONL, REPORT_JSON, REPORT_MARKDOWN, write_atomic
+from ..write.confined import write_inside
+from ..write.files import CORPUS_JSONL, REPORT_JSON, REPORT_MARKDOWN
+from ..write.lock import LOCK_FILE
 from .html.page import REPORT_HTML, render_html_data
 from .markdown import render_markdown_data
 from .render import build_report, json_chunks
@@ -22,7 +26,9 @@ if TYPE_CHECKING:
     from ..read.plan import InputPlan
 
 # Names an input file may not have: the run writes files of these names into OUT.
-RESERVED_NAMES = frozenset({REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML, CORPUS_JSONL})
+RESERVED_NAMES = frozenset(
+    {REPORT_JSON, REPORT_MARKDOWN, REPORT_HTML, CORPUS_JSONL, LOCK_FILE, MANIFEST}
+)
 
 
 def assemble_report(
@@ -78,10 +84,11 @@ def _texts_shown(report: CleanReport, cleaned: Cleaned) -> dict[str, Location]:
 
 def write_reports(rendered: Rendered, out: Path, work_dir: str | None) -> None:
     """Write the JSON, Markdown and HTML reports into OUT."""
-    temp_dir = Path(work_dir) if work_dir is not None else None
-    try:
-        write_atomic(out / REPORT_JSON, json_chunks(rendered.data), temp_dir)
-        write_atomic(out / REPORT_MARKDOWN, rendered.markdown, temp_dir)
-        write_atomic(out / REPORT_HTML, rendered.html, temp_dir)
+    temp_dir = Path(work_dir) if work_dir is not None else out
+    try:  # through no link in OUT
+        write_inside(out, REPORT_JSON, json_chunks(rendered.data), temp_dir)
+        write_inside(out, REPORT_MARKDOWN, rendered.markdown, temp_dir)
+        write_inside(out, REPORT_HTML, rendered.html, temp_dir)
     except OSError as error:
-        raise OutputError(f"cannot write the report into {out}: {error}") from error
+        shown = printable_path(str(out))
+        raise OutputError(f"cannot write the report into {shown}: {error}") from error

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from ..errors import OutputError, UsageProblem
+from ..errors import UsageProblem
 
 REPORT_JSON = "_report.json"
 REPORT_MARKDOWN = "_report.md"
@@ -48,32 +46,6 @@ def check_paths(input_path: Path, output_dir: Path) -> None:
         )
 
 
-@contextmanager
-def work_directory(out: Path | None) -> Iterator[str | None]:
-    """Make the run's work directory inside OUT (None: an analysis, nothing is written).
-
-    Everything a run writes waits there first (staged texts, shards, reports
-    under temporary names), so a killed run leaves only this directory behind;
-    the next run removes it first, and this run when it ends.
-    """
-    if out is None:
-        yield None
-        return
-    work_dir = out / WORK_DIR
-    shutil.rmtree(work_dir, ignore_errors=True)  # left by a killed run
-    try:
-        work_dir.mkdir(parents=True)
-    except OSError as error:
-        raise OutputError(
-            f"cannot write into the output directory {out}: "
-            f"{error.strerror or error}; choose a writable directory"
-        ) from error
-    try:
-        yield str(work_dir)
-    finally:
-        shutil.rmtree(work_dir, ignore_errors=True)
-
-
 def _file_mode() -> int:
     """Return the mode a new file gets here (mkstemp's own 0600 would hide outputs)."""
     umask = os.umask(0)
@@ -89,21 +61,30 @@ def write_atomic(path: Path, text: str | Iterable[str], temp_dir: Path | None = 
 
     ``temp_dir`` (on the same file system) holds the temporary file instead of
     ``path``'s folder, so a killed run leaves its debris there, not beside outputs.
+    For a file under OUT, ``confined.write_inside`` follows no link on the way.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=temp_dir or path.parent
-    )
+    temporary = write_temporary(path.name, text, temp_dir or path.parent)
+    try:
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_temporary(name: str, text: str | Iterable[str], folder: Path) -> str:
+    """Write UTF-8 text, durably, to a new temporary file in ``folder`` named after ``name``."""
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=TEMP_SUFFIX, dir=folder)
     try:
         os.fchmod(handle, FILE_MODE)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.writelines([text] if isinstance(text, str) else text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary
 
 
 def jsonl_line(record: dict[str, Any]) -> str:
@@ -118,35 +99,6 @@ def flush_staged() -> None:
     per-file fsyncs were a quarter of the run.
     """
     os.sync()
-
-
-def make_folders(folder: Path) -> None:
-    """Create a folder and its missing parents without recursion.
-
-    ``Path.mkdir(parents=True)`` recurses once per missing level and raised
-    RecursionError for a tree about 1,000 folders deep.
-    """
-    missing = []
-    while not os.path.isdir(folder):
-        missing.append(folder)
-        if folder.parent == folder:
-            break
-        folder = folder.parent
-    for path in reversed(missing):
-        path.mkdir(exist_ok=True)
-
-
-def place_file(part: str, target: str, folders: set[str]) -> None:
-    """Move a finished file from the work directory to its place (same file system: atomic).
-
-    ``folders`` remembers the folders known to exist, so each is made (or
-    checked) once per run, not once per file.
-    """
-    folder = os.path.dirname(target)
-    if folder not in folders:
-        make_folders(Path(folder))
-        folders.add(folder)
-    os.replace(part, target)
 
 
 def finish_jsonl(
@@ -187,7 +139,13 @@ def finish_jsonl(
             if final is not None and partial is not None:
                 os.fsync(stream.fileno())
                 stream.close()
-                os.replace(partial, final)
+                if temp_dir is not None and Path(partial).parent == temp_dir:
+                    # In OUT: no link on the way is followed (confined builds on this module).
+                    from .confined import replace_inside
+
+                    replace_inside(temp_dir.parent, final.name, partial)
+                else:
+                    os.replace(partial, final)
     finally:
         for stream, final, partial in streams:
             if final is not None and partial is not None:

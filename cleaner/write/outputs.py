@@ -59,9 +59,9 @@ class Writer(Protocol):
     """Turn the documents to write into tasks a worker runs on its own."""
 
     def tasks(
-        self, outputs: Sequence[Output], folder: str, work_dir: str, config: CleanConfig
+        self, outputs: Sequence[Output], out: str, prefix: str, work_dir: str, config: CleanConfig
     ) -> list[Any]:
-        """Return the tasks that write ``outputs`` into ``folder``."""
+        """Return the tasks that write ``outputs`` under ``out``, their names after ``prefix``."""
 
     def run(self, task: Any) -> list[FileFailure]:
         """Write one task's files; return the documents that could not be written."""
@@ -71,13 +71,13 @@ class TreeWriter:
     """A text tree: each document's cleaned text as a file, at its path under OUT."""
 
     def tasks(
-        self, outputs: Sequence[Output], folder: str, work_dir: str, config: CleanConfig
+        self, outputs: Sequence[Output], out: str, prefix: str, work_dir: str, config: CleanConfig
     ) -> list[PlaceTask]:
-        """Make the staged texts durable; return chunks of renames into ``folder``."""
+        """Make the staged texts durable; return chunks of renames into ``out``."""
         if outputs:
             flush_staged()
-        moves = [(o.staged, o.start, o.size, o.record, o.name, o.source) for o in outputs]
-        return plan_placing(moves, folder, work_dir, PLACE_CHUNK_FILES)
+        moves = [(o.staged, o.start, o.size, o.record, prefix + o.name, o.source) for o in outputs]
+        return plan_placing(moves, out, work_dir, PLACE_CHUNK_FILES)
 
     def run(self, task: PlaceTask) -> list[FileFailure]:
         """Put one chunk of texts in place."""
@@ -92,11 +92,11 @@ class ShardWriter:
         self.kind = kind
 
     def tasks(
-        self, outputs: Sequence[Output], folder: str, work_dir: str, config: CleanConfig
+        self, outputs: Sequence[Output], out: str, prefix: str, work_dir: str, config: CleanConfig
     ) -> list[ShardTask]:
         """Cut the records into shards of ``config.shard_bytes``."""
         pieces = [(o.staged, o.start, o.size, o.note, o.source) for o in outputs]
-        return plan_shards(pieces, folder, work_dir, self.kind, config)
+        return plan_shards(pieces, out, prefix, work_dir, self.kind, config)
 
     def run(self, task: ShardTask) -> list[FileFailure]:
         """Write one shard."""
@@ -123,11 +123,13 @@ def writing_tasks(
     """
     writer = WRITERS[config.output_format]
     tasks: list[tuple[Callable[[Any], list[FileFailure]], Any]] = [
-        (writer.run, task) for task in writer.tasks(kept, out, work_dir, config)
+        (writer.run, task) for task in writer.tasks(kept, out, "", work_dir, config)
     ]
     if config.write_dropped and dropped:
-        folder = os.path.join(out, DROPPED_DIR)
-        tasks += [(writer.run, task) for task in writer.tasks(dropped, folder, work_dir, config)]
+        prefix = DROPPED_DIR + "/"
+        tasks += [
+            (writer.run, task) for task in writer.tasks(dropped, out, prefix, work_dir, config)
+        ]
     return tasks
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..data import CleanConfig, CleanReport, Processed
+from ..errors import OutputError
 from ..read.manifest import (
     MANIFEST,
     MANIFEST_VERSION,
@@ -29,7 +30,9 @@ from ..read.manifest import (
     reusable,
     settings_key,
 )
+from ..read.names import printable_path
 from ..read.readers import READERS
+from .confined import replace_inside, take_out
 from .staging import TEXT_SUFFIX
 
 if TYPE_CHECKING:
@@ -69,8 +72,12 @@ def save_manifest(
         "files": {key: _entry_to_dict(entry) for key, entry in sorted(entries.items())},
     }
     temporary = temp_dir / MANIFEST
-    temporary.write_text(json.dumps(data), encoding="utf-8")
-    os.replace(temporary, output_dir / MANIFEST)
+    try:
+        temporary.write_text(json.dumps(data), encoding="utf-8")
+        replace_inside(output_dir, MANIFEST, str(temporary))
+    except OSError as error:
+        shown = printable_path(str(output_dir))
+        raise OutputError(f"cannot write the resume manifest into {shown}: {error}") from error
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +141,14 @@ class EarlierRun:
         """Take out of OUT the files the last run wrote that are duplicates now.
 
         They go to the work directory, where the report finds the texts of
-        dropped documents (``cleaned.in_place`` follows them).
+        dropped documents (``cleaned.in_place`` follows them); no link in OUT is followed.
         """
+        out = self.out or ""  # set whenever anything is in place
         for position, file in enumerate(report.files):
             if position in cleaned.in_place and file.status != "written":
                 moved = os.path.join(work_dir, f"withdrawn-{position:09d}{TEXT_SUFFIX}")
-                os.replace(cleaned.in_place[position], moved)
+                name = os.path.relpath(cleaned.in_place[position], out)
+                take_out(Path(out), Path(name).as_posix(), moved)
                 cleaned.in_place[position] = moved
 
 

@@ -20,8 +20,10 @@ from typing import IO, Any
 
 from ..data import CleanConfig, FileFailure
 from ..errors import UsageProblem
+from ..read.names import printable_path
 from ..read.staged import StagedReader
-from .files import FILE_MODE, TEMP_SUFFIX, make_folders
+from .confined import replace_inside
+from .files import FILE_MODE, TEMP_SUFFIX
 
 CORPUS_STEM = "corpus"
 SUFFIXES = {"jsonl": ".jsonl", "parquet": ".parquet"}
@@ -40,7 +42,8 @@ Piece = tuple[str, int, int, dict[str, Any] | None, str]
 class ShardTask:
     """One shard to write: its records' staged bytes, in order."""
 
-    target: str
+    out: str
+    name: str  # its path under OUT
     work_dir: str
     kind: str  # jsonl or parquet
     compression: str
@@ -59,7 +62,8 @@ def shard_name(kind: str, compression: str, number: int | None) -> str:
 
 def plan_shards(
     pieces: Sequence[tuple[str, int, int, dict[str, Any] | None, str]],
-    folder: str,
+    out: str,
+    prefix: str,
     work_dir: str,
     kind: str,
     config: CleanConfig,
@@ -76,7 +80,8 @@ def plan_shards(
     single = len(groups) == 1 and not config.shard_bytes
     return [
         ShardTask(
-            os.path.join(folder, shard_name(kind, config.compression, None if single else number)),
+            out,
+            prefix + shard_name(kind, config.compression, None if single else number),
             work_dir,
             kind,
             config.compression,
@@ -89,7 +94,7 @@ def plan_shards(
 def write_shard(task: ShardTask) -> list[FileFailure]:
     """Write one shard; if it cannot be written, each of its documents is a failure."""
     temporary = os.path.join(
-        task.work_dir, f".{os.path.basename(task.target)}.{os.getpid()}{TEMP_SUFFIX}"
+        task.work_dir, f".{os.path.basename(task.name)}.{os.getpid()}{TEMP_SUFFIX}"
     )
     try:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
@@ -100,11 +105,10 @@ def write_shard(task: ShardTask) -> list[FileFailure]:
                 _write_jsonl(stream, _lines(task), task.compression)
             stream.flush()
             os.fsync(stream.fileno())
-        make_folders(Path(os.path.dirname(task.target)))
-        os.replace(temporary, task.target)
+        replace_inside(Path(task.out), task.name, temporary)  # through no link in OUT
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        where = f"{task.target}: {error.strerror or error}"
+        where = f"{printable_path(os.path.join(task.out, task.name))}: {error.strerror or error}"
         return [FileFailure(piece[4], f"cannot write output: {where}") for piece in task.pieces]
     return []
 

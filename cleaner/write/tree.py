@@ -8,80 +8,60 @@ document's copy is written out instead.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..data import FileFailure
+from ..read.names import printable_path
 from ..read.staged import read_location
-from .files import TEMP_SUFFIX, make_folders
+from .confined import ConfinedTree
+from .files import write_temporary
 
-# (staged file, start, size, whether a record, name under the folder, source for messages)
+# (staged file, start, size, whether a record, name under OUT, source for messages)
 Move = tuple[str, int, int, bool, str, str]
 
 
 @dataclass(frozen=True, slots=True)
 class PlaceTask:
-    """A chunk of texts to put under ``folder``: renamed when ``rename``, else copied."""
+    """A chunk of texts to put under ``out``: renamed when ``rename``, else copied."""
 
-    folder: str
+    out: str
     moves: tuple[Move, ...]
     rename: bool
     work_dir: str  # where a copy is written before it is renamed into place
 
 
 def plan_placing(
-    moves: list[Move], folder: str, work_dir: str, chunk: int, rename: bool = True
+    moves: list[Move], out: str, work_dir: str, chunk: int, rename: bool = True
 ) -> list[PlaceTask]:
-    """Cut the texts to place into chunks of ``chunk``."""
+    """Cut the texts to place into chunks of ``chunk`` (in run order: sorted names)."""
     return [
-        PlaceTask(folder, tuple(moves[start : start + chunk]), rename, work_dir)
+        PlaceTask(out, tuple(moves[start : start + chunk]), rename, work_dir)
         for start in range(0, len(moves), chunk)
     ]
 
 
 def place_files(task: PlaceTask) -> list[FileFailure]:
-    """Put each text of a chunk in place; return the ones that could not be written.
+    """Put each text of a chunk in place, through no link in OUT; return those that failed.
 
-    Plain strings, not Paths: this loop runs once per kept file.
+    Each folder of OUT is opened once for the files in it (``ConfinedTree``).
     """
-    folders: set[str] = set()
     placed: set[tuple[int, int]] = set()
     failures: list[FileFailure] = []
-    for staged, start, size, record, name, source in task.moves:
-        target = os.path.join(task.folder, name)
-        try:
-            folder = os.path.dirname(target)
-            if folder not in folders:
-                make_folders(Path(folder))
-                folders.add(folder)
-            if _identity(target) in placed:
-                # Two names, one file (a case-insensitive file system): keep the first.
-                raise FileExistsError(0, f"{name} was already written")
-            if task.rename and not record and start == 0:
-                os.replace(staged, target)
-            else:
-                text = read_location((staged, start, size, record))
-                _write_copy(target, text, task.work_dir)
-            if (identity := _identity(target)) is not None:
-                placed.add(identity)
-        except OSError as error:
-            failures.append(FileFailure(source, f"cannot write output: {error.strerror or error}"))
+    with ConfinedTree(task.out) as tree:
+        for staged, start, size, record, name, source in task.moves:
+            try:
+                if tree.identity(name) in placed:
+                    # Two names, one file (a case-insensitive file system): keep the first.
+                    raise FileExistsError(0, f"{printable_path(name)} was already written")
+                if task.rename and not record and start == 0:
+                    tree.replace(staged, name)
+                else:
+                    text = read_location((staged, start, size, record))
+                    tree.replace(write_temporary("copy", text, Path(task.work_dir)), name)
+                if (identity := tree.identity(name)) is not None:
+                    placed.add(identity)
+            except OSError as error:
+                reason = f"cannot write output: {error.strerror or error}"
+                failures.append(FileFailure(source, reason))
     return failures
-
-
-def _identity(path: str) -> tuple[int, int] | None:
-    """Return the (device, inode) of the file at ``path``, None if there is none."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_dev, status.st_ino
-
-
-def _write_copy(target: str, text: str, work_dir: str) -> None:
-    """Write a text to ``target`` through a temporary file in the work directory."""
-    temporary = os.path.join(work_dir, f".copy.{os.getpid()}{TEMP_SUFFIX}")
-    with open(temporary, "w", encoding="utf-8", newline="") as stream:
-        stream.write(text)
-    os.replace(temporary, target)
